@@ -1,0 +1,263 @@
+//! Construction of the double array from sorted, de-duplicated terms.
+//!
+//! Nodes are laid out depth first. For each internal node we choose a base `B` such that
+//! every child slot `B ^ label` is free and no other node uses `B`; distinct bases are what
+//! makes the label alone a sufficient check. Only the last [`OPEN_BLOCKS`] blocks are searched
+//! for free slots (older blocks are closed and their holes stay free), which keeps the build
+//! linear in the number of nodes.
+
+use super::layout;
+use super::unit::{self, BLOCK, DATA_MAX, FREE_LABEL, MAX_UNITS, SUPERBLOCK_SHIFT};
+use crate::error::{Error, Result};
+
+const OPEN_BLOCKS: u32 = 16;
+const NONE: u32 = u32::MAX;
+/// Label stored in the root unit: never a valid edge label, never "free".
+pub const ROOT_LABEL: u32 = FREE_LABEL - 1;
+
+/// Builds the complete file image for `keys` (sorted, unique).
+pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
+    let mut placer = Placer::new();
+    let mut wide: Vec<(u32, u64)> = Vec::new();
+    let mut alphabet = [0u8; 32];
+    let mut max_len = 0usize;
+    for (k, _) in keys {
+        max_len = max_len.max(k.len());
+        for &b in *k {
+            alphabet[b as usize / 8] |= 1 << (b % 8);
+        }
+    }
+
+    let mut stack: Vec<(u32, usize, usize, usize)> = Vec::new();
+    if keys.is_empty() {
+        // An empty dictionary: the root's children would sit at 0 ^ label, all free.
+        placer.units[0] = ROOT_LABEL;
+    } else {
+        stack.push((0, 0, 0, keys.len()));
+    }
+    let mut labels: Vec<u32> = Vec::with_capacity(257);
+    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(257);
+    while let Some((pos, depth, lo, hi)) = stack.pop() {
+        labels.clear();
+        ranges.clear();
+        let mut i = lo;
+        // All keys in lo..hi share `depth` bytes; only the first can end here (sorted order).
+        if keys[i].0.len() == depth {
+            labels.push(unit::TERMINATOR);
+            ranges.push((i, i + 1));
+            i += 1;
+        }
+        while i < hi {
+            let byte = keys[i].0[depth];
+            let start = i;
+            while i < hi && keys[i].0[depth] == byte {
+                i += 1;
+            }
+            labels.push(unit::label_of_byte(byte));
+            ranges.push((start, i));
+        }
+        let base = placer.place(pos, &labels)?;
+        let own_label = unit::label(placer.units[pos as usize]);
+        placer.units[pos as usize] = unit::internal(own_label, pos ^ base)
+            .expect("placer only returns bases with an encodable offset");
+        for (&l, &(a, b)) in labels.iter().zip(&ranges).rev() {
+            let child = base ^ l;
+            let is_leaf = l == unit::TERMINATOR || (b - a == 1 && keys[a].0.len() == depth + 1);
+            if is_leaf {
+                let value = keys[a].1;
+                placer.units[child as usize] = if value <= DATA_MAX as u64 {
+                    unit::leaf_inline(l, value as u32)
+                } else {
+                    wide.push((child, value));
+                    unit::leaf_wide(l, 0)
+                };
+            } else {
+                placer.units[child as usize] = l;
+                stack.push((child, depth + 1, a, b));
+            }
+        }
+    }
+
+    let mut units = placer.units;
+    let wide_base = assign_wide(&units, &mut wide);
+    for &(pos, local) in &wide_base.locals {
+        let l = unit::label(units[pos as usize]);
+        units[pos as usize] = unit::leaf_wide(l, local);
+    }
+    Ok(layout::write_image(&layout::ImageParts {
+        term_count: keys.len() as u64,
+        max_term_len: max_len as u32,
+        alphabet,
+        units: &units,
+        wide_base: &wide_base.bases,
+        wide_values: &wide_base.values,
+    }))
+}
+
+struct WideTables {
+    bases: Vec<u64>,
+    values: Vec<u64>,
+    /// (position, local index) of every wide leaf.
+    locals: Vec<(u32, u32)>,
+}
+
+/// Orders wide values by unit position and computes, per superblock of 2^16 units, the index
+/// of its first wide value. A leaf then stores only its index relative to that base, which is
+/// below 2^16 and always fits the 21-bit data field, however many wide values there are.
+fn assign_wide(units: &[u32], wide: &mut [(u32, u64)]) -> WideTables {
+    wide.sort_unstable_by_key(|&(pos, _)| pos);
+    let superblocks = units.len().div_ceil(1 << SUPERBLOCK_SHIFT);
+    let mut bases = vec![0u64; superblocks];
+    let mut values = Vec::with_capacity(wide.len());
+    let mut locals = Vec::with_capacity(wide.len());
+    let mut next = 0usize;
+    for (s, base) in bases.iter_mut().enumerate() {
+        *base = next as u64;
+        let end = ((s + 1) as u64) << SUPERBLOCK_SHIFT;
+        while next < wide.len() && (wide[next].0 as u64) < end {
+            let (pos, value) = wide[next];
+            locals.push((pos, (next as u64 - *base) as u32));
+            values.push(value);
+            next += 1;
+        }
+    }
+    WideTables { bases, values, locals }
+}
+
+/// The growing unit array with a free list over its open blocks.
+struct Placer {
+    units: Vec<u32>,
+    used_base: Vec<u64>,
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    head: u32,
+    tail: u32,
+    /// First unit of the oldest open block.
+    open_start: u32,
+}
+
+impl Placer {
+    fn new() -> Self {
+        let mut p = Placer {
+            units: Vec::new(),
+            used_base: Vec::new(),
+            next: Vec::new(),
+            prev: Vec::new(),
+            head: NONE,
+            tail: NONE,
+            open_start: 0,
+        };
+        p.grow().expect("one block always fits");
+        p.unlink(0);
+        p.units[0] = ROOT_LABEL;
+        p
+    }
+
+    fn is_free(&self, pos: u32) -> bool {
+        unit::label(self.units[pos as usize]) == FREE_LABEL
+    }
+
+    fn base_used(&self, base: u32) -> bool {
+        self.used_base[base as usize / 64] & (1 << (base % 64)) != 0
+    }
+
+    fn fits(&self, pos: u32, base: u32, labels: &[u32]) -> bool {
+        !self.base_used(base)
+            && unit::offset_encodable(pos ^ base)
+            && labels.iter().all(|&l| self.is_free(base ^ l))
+    }
+
+    /// Chooses a base for the children `labels` of the node at `pos` and reserves the slots.
+    fn place(&mut self, pos: u32, labels: &[u32]) -> Result<u32> {
+        let last = self.units.len() as u32 - 1;
+        let near = (pos ^ self.open_start) <= DATA_MAX && (pos ^ last) <= DATA_MAX;
+        if near {
+            let mut e = self.head;
+            while e != NONE {
+                let base = e ^ labels[0];
+                if self.fits(pos, base, labels) {
+                    return Ok(self.take(base, labels));
+                }
+                e = self.next[e as usize];
+            }
+        } else {
+            // A far parent can only use a base whose low 9 bits equal its own (the offset is
+            // then stored shifted); there is exactly one such base per open block.
+            let mut blk = self.open_start;
+            while blk <= last {
+                let base = blk | (pos & (BLOCK - 1));
+                if self.fits(pos, base, labels) {
+                    return Ok(self.take(base, labels));
+                }
+                blk += BLOCK;
+            }
+        }
+        let start = self.grow()?;
+        // A fresh block is entirely free and its bases unused; matching the low bits keeps the
+        // offset encodable however far away the parent is.
+        let base = start | (pos & (BLOCK - 1));
+        debug_assert!(self.fits(pos, base, labels));
+        Ok(self.take(base, labels))
+    }
+
+    fn take(&mut self, base: u32, labels: &[u32]) -> u32 {
+        self.used_base[base as usize / 64] |= 1 << (base % 64);
+        for &l in labels {
+            let p = base ^ l;
+            self.unlink(p);
+            self.units[p as usize] = l;
+        }
+        base
+    }
+
+    /// Appends one free block, closing the oldest open block when too many are open.
+    fn grow(&mut self) -> Result<u32> {
+        let start = self.units.len() as u64;
+        if start + BLOCK as u64 > MAX_UNITS {
+            return Err(Error::TooLarge { what: "double-array units", limit: MAX_UNITS });
+        }
+        let start = start as u32;
+        let end = start + BLOCK;
+        self.units.resize(end as usize, FREE_LABEL);
+        self.used_base.resize(end as usize / 64, 0);
+        self.next.resize(end as usize, NONE);
+        self.prev.resize(end as usize, NONE);
+        for p in start..end {
+            self.push_back(p);
+        }
+        if (end - self.open_start) / BLOCK > OPEN_BLOCKS {
+            for p in self.open_start..self.open_start + BLOCK {
+                if self.is_free(p) {
+                    self.unlink(p);
+                }
+            }
+            self.open_start += BLOCK;
+        }
+        Ok(start)
+    }
+
+    fn push_back(&mut self, p: u32) {
+        self.prev[p as usize] = self.tail;
+        self.next[p as usize] = NONE;
+        if self.tail == NONE {
+            self.head = p;
+        } else {
+            self.next[self.tail as usize] = p;
+        }
+        self.tail = p;
+    }
+
+    fn unlink(&mut self, p: u32) {
+        let (n, pr) = (self.next[p as usize], self.prev[p as usize]);
+        if pr == NONE {
+            self.head = n;
+        } else {
+            self.next[pr as usize] = n;
+        }
+        if n == NONE {
+            self.tail = pr;
+        } else {
+            self.prev[n as usize] = pr;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! The double-array trie: a static dictionary with the fastest exact lookups.
+//!
+//! Built once from terms in any order, then immutable: lookups read one 4-byte unit per byte
+//! of the term. The in-memory structure is the file image itself, so saving writes it out and
+//! opening maps it back without parsing or copying.
+
+mod build;
+mod layout;
+mod unit;
+
+use crate::bytes::Bytes;
+use crate::dict::{Dictionary, Node};
+use crate::error::{Error, Result};
+use crate::format::{le_u32, le_u64};
+use std::path::Path;
+use unit::LeafValue;
+
+pub use layout::HEADER_LEN;
+
+/// Collects terms and values, then builds a [`DoubleArray`].
+///
+/// Duplicate terms: the value added last wins (as with repeated `HashMap::insert`).
+#[derive(Default)]
+pub struct DoubleArrayBuilder {
+    arena: Vec<u8>,
+    entries: Vec<(usize, u32, u64)>,
+}
+
+impl DoubleArrayBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `term` with `value`. Fails only for a term longer than [`crate::MAX_TERM_LEN`].
+    pub fn add(&mut self, term: &[u8], value: u64) -> Result<()> {
+        if term.len() > crate::MAX_TERM_LEN {
+            return Err(Error::TermTooLong { len: term.len(), max: crate::MAX_TERM_LEN });
+        }
+        self.entries.push((self.arena.len(), term.len() as u32, value));
+        self.arena.extend_from_slice(term);
+        Ok(())
+    }
+
+    /// Number of `add` calls so far (duplicates included).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Builds the trie and leaves the builder empty, ready for reuse.
+    pub fn finish(&mut self) -> Result<DoubleArray> {
+        let arena = std::mem::take(&mut self.arena);
+        let mut entries = std::mem::take(&mut self.entries);
+        let term = |e: &(usize, u32, u64)| &arena[e.0..e.0 + e.1 as usize];
+        // Stable sort keeps insertion order among equal terms, so the last one is the winner;
+        // it is also fast on input that is already sorted, the common case for word lists.
+        if !entries.windows(2).all(|w| term(&w[0]) < term(&w[1])) {
+            entries.sort_by(|a, b| term(a).cmp(term(b)));
+        }
+        let mut keys: Vec<(&[u8], u64)> = Vec::with_capacity(entries.len());
+        for e in &entries {
+            match keys.last_mut() {
+                Some(last) if last.0 == term(e) => last.1 = e.2,
+                _ => keys.push((term(e), e.2)),
+            }
+        }
+        let image = build::build_image(&keys)?;
+        DoubleArray::from_bytes(Bytes::Owned(image))
+    }
+}
+
+/// A built or opened double-array trie. Immutable, `Send + Sync`.
+pub struct DoubleArray {
+    bytes: Bytes,
+    meta: layout::Meta,
+}
+
+impl std::fmt::Debug for DoubleArray {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DoubleArray")
+            .field("terms", &self.meta.term_count)
+            .field("units", &self.meta.unit_count)
+            .field("bytes", &self.size_bytes())
+            .finish()
+    }
+}
+
+impl DoubleArray {
+    /// Builds from `(term, value)` pairs in any order.
+    pub fn from_pairs<'t>(pairs: impl IntoIterator<Item = (&'t [u8], u64)>) -> Result<Self> {
+        let mut b = DoubleArrayBuilder::new();
+        for (t, v) in pairs {
+            b.add(t, v)?;
+        }
+        b.finish()
+    }
+
+    fn from_bytes(bytes: Bytes) -> Result<Self> {
+        let meta = layout::parse(bytes.as_slice())?;
+        Ok(DoubleArray { bytes, meta })
+    }
+
+    /// Wraps a file image held in memory (e.g. read from elsewhere); the header is validated.
+    pub fn from_vec(image: Vec<u8>) -> Result<Self> {
+        Self::from_bytes(Bytes::Owned(image))
+    }
+
+    /// Maps a saved trie. O(1): checks magic, version, header checksum and lengths only; call
+    /// [`DoubleArray::verify`] to check the body checksum as well.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = Bytes::map_file(path, HEADER_LEN)?;
+        Self::from_bytes(bytes).map_err(|e| e.with_path(path))
+    }
+
+    /// Saves atomically (temporary file, fsync, rename, directory fsync).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        crate::bytes::write_atomic(path.as_ref(), self.as_bytes())
+    }
+
+    /// Checks the body checksum: O(size).
+    pub fn verify(&self) -> Result<()> {
+        layout::verify_body(self.as_bytes()).map_err(Error::from)
+    }
+
+    /// The file image.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+
+    /// Size of the image in bytes (what a saved file occupies).
+    pub fn size_bytes(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    /// Whether the image is a file mapping rather than heap memory.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.bytes, Bytes::Mapped(_))
+    }
+
+    #[inline(always)]
+    fn units(&self) -> &[u8] {
+        &self.as_bytes()[self.meta.units.clone()]
+    }
+
+    /// Unit `pos`, or a free unit when `pos` is outside the array (only a damaged image
+    /// points there); lookups then simply fail.
+    #[inline(always)]
+    fn unit_in(units: &[u8], pos: u32) -> u32 {
+        le_u32(units, pos as usize * 4).unwrap_or(unit::FREE_LABEL)
+    }
+
+    fn leaf_value(&self, pos: u32, u: u32) -> Option<u64> {
+        match unit::leaf_value(u) {
+            LeafValue::Inline(v) => Some(v),
+            LeafValue::Wide(local) => {
+                let bytes = self.as_bytes();
+                let sb = (pos >> unit::SUPERBLOCK_SHIFT) as usize;
+                let base = le_u64(&bytes[self.meta.wide_base.clone()], sb * 8)?;
+                let idx = base.checked_add(local as u64)?;
+                le_u64(&bytes[self.meta.wide_values.clone()], usize::try_from(idx).ok()?.checked_mul(8)?)
+            }
+        }
+    }
+
+    /// The value of the term ending at node `pos` (unit `u`), if any.
+    #[inline(always)]
+    fn final_value(&self, units: &[u8], pos: u32, u: u32) -> Option<u64> {
+        if unit::is_leaf(u) {
+            return self.leaf_value(pos, u);
+        }
+        let t = pos ^ unit::offset(u); // ^ TERMINATOR (0)
+        let tu = Self::unit_in(units, t);
+        if unit::label(tu) == unit::TERMINATOR && unit::is_leaf(tu) {
+            self.leaf_value(t, tu)
+        } else {
+            None
+        }
+    }
+
+    #[inline(always)]
+    fn child(units: &[u8], pos: u32, u: u32, byte: u8) -> Option<(u32, u32)> {
+        if unit::is_leaf(u) {
+            return None;
+        }
+        let l = unit::label_of_byte(byte);
+        let c = pos ^ unit::offset(u) ^ l;
+        let cu = Self::unit_in(units, c);
+        (unit::label(cu) == l).then_some((c, cu))
+    }
+
+    /// Exact lookup: the hot path, one unit read per byte.
+    #[inline]
+    pub fn get(&self, term: &[u8]) -> Option<u64> {
+        let units = self.units();
+        let (mut pos, mut u) = (0u32, Self::unit_in(units, 0));
+        for &b in term {
+            (pos, u) = Self::child(units, pos, u, b)?;
+        }
+        self.final_value(units, pos, u)
+    }
+
+    /// Number of units (4 bytes each) in the array, free ones included.
+    pub fn unit_count(&self) -> u64 {
+        self.meta.unit_count
+    }
+}
+
+/// A node of a [`DoubleArray`]: its unit index and the unit itself.
+#[derive(Clone, Copy)]
+pub struct DatNode<'a> {
+    dat: &'a DoubleArray,
+    pos: u32,
+    unit: u32,
+}
+
+/// Edges of a [`DatNode`]: probes only the bytes that occur somewhere in the dictionary.
+pub struct DatEdges<'a> {
+    node: DatNode<'a>,
+    next: usize,
+}
+
+impl<'a> Iterator for DatEdges<'a> {
+    type Item = (u8, DatNode<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if unit::is_leaf(self.node.unit) {
+            return None;
+        }
+        let alphabet = &self.node.dat.meta.alphabet;
+        let units = self.node.dat.units();
+        while let Some(&b) = alphabet.get(self.next) {
+            self.next += 1;
+            if let Some(n) = self.node.transition_in(units, b) {
+                return Some((b, n));
+            }
+        }
+        None
+    }
+}
+
+impl<'a> DatNode<'a> {
+    #[inline(always)]
+    fn transition_in(&self, units: &[u8], b: u8) -> Option<DatNode<'a>> {
+        let (pos, unit) = DoubleArray::child(units, self.pos, self.unit, b)?;
+        Some(DatNode { dat: self.dat, pos, unit })
+    }
+}
+
+impl<'a> Node for DatNode<'a> {
+    type Edges = DatEdges<'a>;
+
+    fn transition(&self, unit: u8) -> Option<Self> {
+        self.transition_in(self.dat.units(), unit)
+    }
+
+    fn value(&self) -> Option<u64> {
+        self.dat.final_value(self.dat.units(), self.pos, self.unit)
+    }
+
+    fn edges(&self) -> DatEdges<'a> {
+        DatEdges { node: *self, next: 0 }
+    }
+}
+
+impl Dictionary for DoubleArray {
+    type Node<'a> = DatNode<'a>;
+
+    fn root(&self) -> DatNode<'_> {
+        DatNode { dat: self, pos: 0, unit: Self::unit_in(self.units(), 0) }
+    }
+
+    fn len(&self) -> usize {
+        self.meta.term_count as usize
+    }
+
+    fn max_term_len(&self) -> usize {
+        self.meta.max_term_len as usize
+    }
+
+    fn get(&self, term: &[u8]) -> Option<u64> {
+        DoubleArray::get(self, term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_set_with_prefixes_and_empty_term() {
+        let words: &[(&[u8], u64)] =
+            &[(b"cat", 1), (b"", 7), (b"cats", 2), (b"car", 3), (b"dog", 4), (b"ca", 5)];
+        let d = DoubleArray::from_pairs(words.iter().copied()).unwrap();
+        for &(w, v) in words {
+            assert_eq!(d.get(w), Some(v), "{:?}", std::str::from_utf8(w));
+        }
+        assert_eq!(d.get(b"c"), None);
+        assert_eq!(d.get(b"catsx"), None);
+        assert_eq!(d.len(), 6);
+        let all: Vec<_> = d.prefix_walk(b"").collect();
+        let mut expected: Vec<_> = words.iter().map(|(w, v)| (w.to_vec(), *v)).collect();
+        expected.sort();
+        assert_eq!(all, expected);
+        assert_eq!(d.longest_prefix(b"catsup"), Some((4, 2)));
+        assert_eq!(d.longest_prefix(b"xyz"), Some((0, 7)));
+    }
+
+    #[test]
+    fn wide_values_and_duplicates_last_wins() {
+        let mut b = DoubleArrayBuilder::new();
+        b.add(b"a", u64::MAX).unwrap();
+        b.add(b"b", 1 << 40).unwrap();
+        b.add(b"a", 3 << 30).unwrap();
+        let d = b.finish().unwrap();
+        assert!(b.is_empty());
+        assert_eq!(d.get(b"a"), Some(3 << 30));
+        assert_eq!(d.get(b"b"), Some(1 << 40));
+        assert_eq!(d.len(), 2);
+    }
+
+    #[test]
+    fn empty_dictionary() {
+        let d = DoubleArray::from_pairs(std::iter::empty()).unwrap();
+        assert_eq!(d.get(b""), None);
+        assert_eq!(d.prefix_walk(b"").count(), 0);
+        assert!(d.is_empty());
+    }
+}

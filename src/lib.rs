@@ -1,0 +1,17 @@
+//! libdictenstein: dictionary data structures with a C ABI.
+//!
+//! Rust users work with the [`Dictionary`] / [`Node`] traits and the backend types; C, C++,
+//! Go and Java users call the `dictenstein_*` functions declared in `include/dictenstein.h`.
+
+pub mod bytes;
+pub mod dat;
+pub mod dict;
+pub mod error;
+pub mod ffi;
+pub mod format;
+pub mod walk;
+
+pub use dat::{DoubleArray, DoubleArrayBuilder};
+pub use dict::{Dictionary, MutableDictionary, Node, MAX_TERM_LEN};
+pub use error::{Error, FormatError, Result};
+pub use walk::PrefixWalk;

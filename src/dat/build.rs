@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 const OPEN_BLOCKS: u32 = 16;
 const NONE: u32 = u32::MAX;
 /// Label stored in the root unit: never a valid edge label, never "free".
-pub const ROOT_LABEL: u32 = FREE_LABEL - 1;
+pub(crate) const ROOT_LABEL: u32 = FREE_LABEL - 1;
 
 /// Builds the complete file image for `keys` (sorted, unique).
 pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {

@@ -6,8 +6,8 @@ use super::unit::{BLOCK, MAX_UNITS, SUPERBLOCK_SHIFT};
 use crate::error::FormatError;
 use crate::format::{self, Fields, KIND_DOUBLE_ARRAY, MAGIC};
 
-pub const HEADER_LEN: usize = 128;
-pub const VERSION: u32 = 1;
+pub(crate) const HEADER_LEN: usize = 128;
+pub(crate) const VERSION: u32 = 1;
 const OFF_FILE_LEN: usize = 16;
 const OFF_TERMS: usize = 24;
 const OFF_UNITS: usize = 32;

@@ -15,7 +15,7 @@ use crate::format::{le_u32, le_u64};
 use std::path::Path;
 use unit::LeafValue;
 
-pub use layout::HEADER_LEN;
+pub(crate) use layout::HEADER_LEN;
 
 /// Collects terms and values, then builds a [`DoubleArray`].
 ///
@@ -55,10 +55,10 @@ impl DoubleArrayBuilder {
         let arena = std::mem::take(&mut self.arena);
         let mut entries = std::mem::take(&mut self.entries);
         let term = |e: &(usize, u32, u64)| &arena[e.0..e.0 + e.1 as usize];
-        // Stable sort keeps insertion order among equal terms, so the last one is the winner;
-        // it is also fast on input that is already sorted, the common case for word lists.
+        // Arena offsets grow with insertion order, so ordering equal terms by offset puts the
+        // last-added one last, where the de-duplication below keeps it.
         if !entries.windows(2).all(|w| term(&w[0]) < term(&w[1])) {
-            entries.sort_by(|a, b| term(a).cmp(term(b)));
+            entries.sort_unstable_by(|a, b| term(a).cmp(term(b)).then(a.0.cmp(&b.0)));
         }
         let mut keys: Vec<(&[u8], u64)> = Vec::with_capacity(entries.len());
         for e in &entries {

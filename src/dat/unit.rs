@@ -10,21 +10,21 @@
 //! builder gives every internal node a distinct base `p ^ o`, so the label stored in the
 //! child is a complete check (no parent index needed).
 
-pub const LABEL_BITS: u32 = 9;
-pub const LABEL_MASK: u32 = (1 << LABEL_BITS) - 1;
-pub const FREE_LABEL: u32 = LABEL_MASK;
-pub const TERMINATOR: u32 = 0;
-pub const LEAF: u32 = 1 << 9;
-pub const DATA_SHIFT: u32 = 10;
-pub const DATA_BITS: u32 = 21;
-pub const DATA_MAX: u32 = (1 << DATA_BITS) - 1;
-pub const EXT: u32 = 1 << 31;
+pub(crate) const LABEL_BITS: u32 = 9;
+pub(crate) const LABEL_MASK: u32 = (1 << LABEL_BITS) - 1;
+pub(crate) const FREE_LABEL: u32 = LABEL_MASK;
+pub(crate) const TERMINATOR: u32 = 0;
+pub(crate) const LEAF: u32 = 1 << 9;
+pub(crate) const DATA_SHIFT: u32 = 10;
+pub(crate) const DATA_BITS: u32 = 21;
+pub(crate) const DATA_MAX: u32 = (1 << DATA_BITS) - 1;
+pub(crate) const EXT: u32 = 1 << 31;
 /// Units per block; children of one node always sit in one aligned block.
-pub const BLOCK: u32 = 1 << LABEL_BITS;
+pub(crate) const BLOCK: u32 = 1 << LABEL_BITS;
 /// Units per wide-value superblock (see `wide_index`).
-pub const SUPERBLOCK_SHIFT: u32 = 16;
+pub(crate) const SUPERBLOCK_SHIFT: u32 = 16;
 /// Largest number of units the format can address (offsets are < 2^30).
-pub const MAX_UNITS: u64 = 1 << 30;
+pub(crate) const MAX_UNITS: u64 = 1 << 30;
 
 #[inline(always)]
 pub fn label_of_byte(b: u8) -> u32 {

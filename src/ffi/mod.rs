@@ -1,1 +1,19 @@
-//! C ABI (filled in next).
+//! The C ABI. Conventions (handles, statuses, error objects, lifetimes, threads) are described
+//! in `docs/c-api.md`; every exported function goes through `boundary::boundary`.
+#![allow(non_camel_case_types)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod any;
+mod args;
+mod boundary;
+mod dict_api;
+mod error_obj;
+mod handles;
+mod status;
+mod version;
+
+pub use any::{AnyDict, DictKind};
+pub use dict_api::*;
+pub use error_obj::*;
+pub use status::*;
+pub use version::*;

@@ -1,0 +1,80 @@
+//! Argument validation: every raw pointer a caller hands us becomes a Rust value here and
+//! nowhere else. Each helper returns `Error::InvalidArgument` naming the parameter.
+
+use crate::error::{Error, Result};
+use std::ffi::{c_char, CStr};
+use std::path::Path;
+
+/// A byte string given as pointer + length. NULL is accepted only with length 0.
+///
+/// # Safety
+/// A non-NULL `ptr` must be valid for reads of `len` bytes for the lifetime `'a`.
+pub unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8]> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(Error::invalid(name, format!("NULL pointer with length {len}")));
+    }
+    if len > isize::MAX as usize {
+        return Err(Error::invalid(name, format!("length {len} is larger than any object")));
+    }
+    // SAFETY: non-NULL, length bounded by isize::MAX, and the caller guarantees `len`
+    // readable bytes that stay valid and unmodified for the duration of the call.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// A NUL-terminated, UTF-8, non-empty file path.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to a NUL-terminated string valid for `'a`.
+pub unsafe fn path<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a Path> {
+    if ptr.is_null() {
+        return Err(Error::invalid(name, "NULL path"));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    let c = unsafe { CStr::from_ptr(ptr) };
+    let s = c.to_str().map_err(|_| Error::invalid(name, "path is not valid UTF-8"))?;
+    if s.is_empty() {
+        return Err(Error::invalid(name, "empty path"));
+    }
+    Ok(Path::new(s))
+}
+
+/// A required output location, checked before any work is done and written at the end.
+pub struct Out<T>(*mut T);
+
+impl<T> Out<T> {
+    /// Rejects NULL.
+    pub fn required(ptr: *mut T, name: &'static str) -> Result<Self> {
+        if ptr.is_null() {
+            return Err(Error::invalid(name, "NULL output pointer"));
+        }
+        Ok(Out(ptr))
+    }
+
+    /// Accepts NULL: the value is then not reported.
+    pub fn optional(ptr: *mut T) -> Self {
+        Out(ptr)
+    }
+
+    /// Stores `value` (does nothing for an optional NULL location).
+    ///
+    /// # Safety
+    /// The pointer given at construction must be valid for a write of one `T`.
+    pub unsafe fn write(&self, value: T) {
+        if !self.0.is_null() {
+            // SAFETY: non-NULL and writable per the caller's contract; `write` does not read
+            // or drop the previous (possibly uninitialised) contents.
+            unsafe { self.0.write(value) };
+        }
+    }
+}
+
+/// Flag bits that must all be within `known`.
+pub fn flags(value: u32, known: u32, name: &'static str) -> Result<u32> {
+    if value & !known != 0 {
+        return Err(Error::invalid(name, format!("unknown flag bits {:#x}", value & !known)));
+    }
+    Ok(value)
+}

@@ -1,0 +1,448 @@
+//! Exported functions for builders, dictionaries and prefix cursors.
+//!
+//! Every fallible function takes `dictenstein_error **error` last: NULL means "no details
+//! wanted"; otherwise `*error` is set to NULL on success and to a new error object (freed with
+//! `dictenstein_error_free`) on any status of 10 or more. NOT_FOUND and END create none.
+
+pub use super::any::{
+    DICTENSTEIN_KIND_ART, DICTENSTEIN_KIND_DAWG, DICTENSTEIN_KIND_DOUBLE_ARRAY,
+    DICTENSTEIN_KIND_SUFFIX_AUTOMATON, DICTENSTEIN_OPEN_VERIFY,
+};
+use super::any::{AnyBuilder, AnyDict, AnyWalk, DictKind};
+use super::args::{self, Out};
+use super::boundary::{boundary, Outcome};
+use super::error_obj::dictenstein_error;
+use super::handles::{borrow, borrow_mut, free_handle, new_handle};
+use super::status::dictenstein_status;
+use std::ffi::c_char;
+use std::sync::Arc;
+
+/// A dictionary under construction. Create with `dictenstein_builder_new`, free with
+/// `dictenstein_builder_free`. Not thread-safe: use from one thread at a time.
+pub struct dictenstein_builder {
+    inner: AnyBuilder,
+}
+
+/// A dictionary of any kind. Read operations are safe from any number of threads at once.
+pub struct dictenstein_dict {
+    inner: Arc<AnyDict>,
+}
+
+self_cell::self_cell!(
+    struct CursorCell {
+        owner: Arc<AnyDict>,
+        #[not_covariant]
+        dependent: AnyWalk,
+    }
+);
+
+/// A streaming cursor over the terms of a dictionary that start with a prefix, in byte order.
+/// Use from one thread at a time. It keeps its dictionary alive.
+pub struct dictenstein_cursor {
+    cell: CursorCell,
+}
+
+/// Creates an empty builder for a dictionary of the given kind.
+///
+/// Parameters: `kind`: one of the `DICTENSTEIN_KIND_*` constants. `builder`: receives the new
+/// builder (required). `error`: optional error details (see the header's introduction).
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
+/// `builder`; DICTENSTEIN_UNSUPPORTED for a kind that is not built yet (only
+/// DICTENSTEIN_KIND_DOUBLE_ARRAY is built in this version).
+/// Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
+/// Threads: safe from any thread.
+///
+/// # Safety
+/// `builder` must be writable; `error` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_builder_new(
+    kind: u32,
+    builder: *mut *mut dictenstein_builder,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        let out = Out::required(builder, "builder")?;
+        let inner = AnyBuilder::new(DictKind::from_u32(kind)?)?;
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(new_handle(dictenstein_builder { inner })) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Adds a term with its value. Terms may be added in any order; when a term is added more
+/// than once, the value added last is kept.
+///
+/// Parameters: `builder`: the builder. `term`, `term_len`: the term's bytes (any bytes,
+/// including 0x00; `term` may be NULL only when `term_len` is 0, the empty term). `value`: any
+/// 64-bit value. `error`: optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for a NULL builder or a NULL term
+/// with a non-zero length; DICTENSTEIN_TERM_TOO_LONG when `term_len` exceeds
+/// DICTENSTEIN_MAX_TERM_LEN (nothing is added).
+/// Memory: the bytes are copied; `term` may be reused as soon as the call returns.
+/// Threads: one thread at a time per builder.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder; a non-NULL `term` must be readable for
+/// `term_len` bytes; `error` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_builder_add(
+    builder: *mut dictenstein_builder,
+    term: *const u8,
+    term_len: usize,
+    value: u64,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `builder` is NULL or a live, unshared builder.
+        let b = unsafe { borrow_mut(builder, "builder") }?;
+        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
+        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        b.inner.add(term, value)?;
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Builds the dictionary from everything added so far. The builder is left empty and may be
+/// reused or freed.
+///
+/// Parameters: `builder`: the builder. `dict`: receives the new dictionary (required).
+/// `error`: optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for a NULL `builder` or `dict`;
+/// DICTENSTEIN_TOO_LARGE when the terms exceed the format's limits (2^30 units).
+/// Memory: free the dictionary with `dictenstein_dict_free`. On failure `*dict` is untouched
+/// (the builder's terms are consumed either way).
+/// Threads: one thread at a time per builder.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder; `dict` must be NULL or writable; `error` must be
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_builder_finish(
+    builder: *mut dictenstein_builder,
+    dict: *mut *mut dictenstein_dict,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `builder` is NULL or a live, unshared builder.
+        let b = unsafe { borrow_mut(builder, "builder") }?;
+        let out = Out::required(dict, "dict")?;
+        let built = b.inner.finish()?;
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(new_handle(dictenstein_dict { inner: Arc::new(built) })) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Frees a builder and every term it holds. NULL is a no-op.
+///
+/// Threads: once no other thread uses the builder.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder, freed at most once.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_builder_free(builder: *mut dictenstein_builder) {
+    // SAFETY: the caller guarantees the pointer is NULL or a live builder freed once.
+    super::boundary::infallible((), || unsafe { free_handle(builder) })
+}
+
+/// Opens a saved dictionary by mapping the file: no parsing or copying, so the time does not
+/// depend on the file's size. The kind is read from the file. Magic, format version, header
+/// checksum and section lengths are always checked; the body checksum only with
+/// DICTENSTEIN_OPEN_VERIFY (or later with `dictenstein_dict_verify`). A damaged body that was
+/// not verified can give wrong answers but never makes a call crash or hang.
+///
+/// Parameters: `path`: NUL-terminated UTF-8 path. `flags`: 0 or DICTENSTEIN_OPEN_VERIFY.
+/// `dict`: receives the dictionary (required). `error`: optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL/empty/non-UTF-8 path, unknown
+/// flag bits, NULL `dict`); DICTENSTEIN_IO (cannot open or map; the message has the path and
+/// OS error); DICTENSTEIN_WRONG_FORMAT (not a libdictenstein file, or another structure);
+/// DICTENSTEIN_VERSION_MISMATCH (a format version this build cannot read);
+/// DICTENSTEIN_CORRUPT (truncated, checksum mismatch, impossible header values).
+/// Memory: free with `dictenstein_dict_free`. The file must not be modified or truncated while
+/// it is open (saving over it with `dictenstein_dict_save` is fine: that replaces the file).
+/// Threads: safe from any thread.
+///
+/// # Safety
+/// `path` must be NULL or NUL-terminated; `dict` and `error` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_open(
+    path: *const c_char,
+    flags: u32,
+    dict: *mut *mut dictenstein_dict,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `path` is NULL or NUL-terminated.
+        let path = unsafe { args::path(path, "path") }?;
+        let flags = args::flags(flags, DICTENSTEIN_OPEN_VERIFY, "flags")?;
+        let out = Out::required(dict, "dict")?;
+        let d = AnyDict::open(path, flags & DICTENSTEIN_OPEN_VERIFY != 0)?;
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(new_handle(dictenstein_dict { inner: Arc::new(d) })) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Saves a dictionary to a file atomically: it writes a temporary file beside `path`, fsyncs
+/// it, renames it over `path` and fsyncs the directory, so a crash leaves the old file or the
+/// new one, never a partial one.
+///
+/// Parameters: `dict`: the dictionary. `path`: NUL-terminated UTF-8 path. `error`: optional.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL/empty/non-UTF-8
+/// path); DICTENSTEIN_IO (create, write, fsync or rename failed, e.g. a full disk; the
+/// message has the path and OS error; the temporary file is removed and `path` is unchanged).
+/// Threads: safe concurrently with other reads of the same dictionary.
+///
+/// # Safety
+/// `dict` must be NULL or a live dictionary; `path` NULL or NUL-terminated; `error` NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_save(
+    dict: *const dictenstein_dict,
+    path: *const c_char,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `path` is NULL or NUL-terminated.
+        let path = unsafe { args::path(path, "path") }?;
+        d.inner.save(path)?;
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Checks the whole dictionary against its stored body checksum (O(size)).
+///
+/// Parameters: `dict`: the dictionary. `error`: optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict); DICTENSTEIN_CORRUPT
+/// (checksum mismatch; the message has the expected and actual values).
+/// Threads: safe concurrently with other reads.
+///
+/// # Safety
+/// `dict` must be NULL or a live dictionary; `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_verify(
+    dict: *const dictenstein_dict,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        unsafe { borrow(dict, "dict") }?.inner.verify()?;
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Reports the dictionary's kind, number of terms and size in bytes.
+///
+/// Parameters: `dict`: the dictionary. `kind`: receives a `DICTENSTEIN_KIND_*` value (may be
+/// NULL). `term_count`: receives the number of distinct terms (may be NULL). `size_bytes`:
+/// receives the bytes the structure occupies, which is also its saved file size (may be
+/// NULL). `error`: optional.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict).
+/// Threads: safe concurrently with other reads.
+///
+/// # Safety
+/// `dict` must be NULL or a live dictionary; each other pointer NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_info(
+    dict: *const dictenstein_dict,
+    kind: *mut u32,
+    term_count: *mut u64,
+    size_bytes: *mut u64,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees each non-NULL pointer is writable.
+        unsafe {
+            Out::optional(kind).write(d.inner.kind().to_u32());
+            Out::optional(term_count).write(d.inner.len() as u64);
+            Out::optional(size_bytes).write(d.inner.size_bytes() as u64);
+        }
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Looks up a term.
+///
+/// Parameters: `dict`: the dictionary. `term`, `term_len`: the term (`term` may be NULL only
+/// when `term_len` is 0). `value`: receives the term's value when found (may be NULL, then
+/// this is a membership test). `error`: optional.
+/// Returns: DICTENSTEIN_OK (found); DICTENSTEIN_NOT_FOUND (absent, including any term longer
+/// than DICTENSTEIN_MAX_TERM_LEN; `*value` untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL
+/// dict, NULL term with non-zero length).
+/// Threads: safe from any number of threads at once.
+///
+/// # Safety
+/// `dict` must be NULL or a live dictionary; a non-NULL `term` readable for `term_len` bytes;
+/// `value` and `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_get(
+    dict: *const dictenstein_dict,
+    term: *const u8,
+    term_len: usize,
+    value: *mut u64,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
+        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        match d.inner.get(term) {
+            Some(v) => {
+                // SAFETY: the caller guarantees a non-NULL `value` is writable.
+                unsafe { Out::optional(value).write(v) };
+                Ok(Outcome::Ok)
+            }
+            None => Ok(Outcome::NotFound),
+        }
+    })
+}
+
+/// Finds the longest term that is a prefix of `text` (the empty term counts if present).
+///
+/// Parameters: `dict`: the dictionary. `text`, `text_len`: the text (`text` may be NULL only
+/// when `text_len` is 0). `prefix_len`: receives the length of the longest matching term (may
+/// be NULL). `value`: receives its value (may be NULL). `error`: optional.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_NOT_FOUND (no term is a prefix of `text`; outputs
+/// untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL text with non-zero length).
+/// Threads: safe from any number of threads at once.
+///
+/// # Safety
+/// `dict` NULL or live; a non-NULL `text` readable for `text_len` bytes; `prefix_len`, `value`
+/// and `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_longest_prefix(
+    dict: *const dictenstein_dict,
+    text: *const u8,
+    text_len: usize,
+    prefix_len: *mut usize,
+    value: *mut u64,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `text` is readable for `text_len` bytes.
+        let text = unsafe { args::bytes(text, text_len, "text") }?;
+        match d.inner.longest_prefix(text) {
+            Some((len, v)) => {
+                // SAFETY: the caller guarantees non-NULL outputs are writable.
+                unsafe {
+                    Out::optional(prefix_len).write(len);
+                    Out::optional(value).write(v);
+                }
+                Ok(Outcome::Ok)
+            }
+            None => Ok(Outcome::NotFound),
+        }
+    })
+}
+
+/// Opens a cursor over every term that starts with `prefix` (all terms for an empty prefix),
+/// in increasing byte order. The cursor streams: its memory is bounded by the longest term,
+/// not by the number of results.
+///
+/// Parameters: `dict`: the dictionary. `prefix`, `prefix_len`: the prefix (`prefix` may be
+/// NULL only when `prefix_len` is 0). `cursor`: receives the cursor (required). `error`:
+/// optional.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL prefix
+/// with non-zero length).
+/// Memory: free with `dictenstein_cursor_free`. The cursor holds a reference to the
+/// dictionary's data, so `dictenstein_dict_free` may be called before the cursor is freed.
+/// The prefix bytes are copied.
+/// Threads: the dictionary may be read by other threads meanwhile; the cursor itself must be
+/// used by one thread at a time.
+///
+/// # Safety
+/// `dict` NULL or live; a non-NULL `prefix` readable for `prefix_len` bytes; `cursor` and
+/// `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_prefix_cursor(
+    dict: *const dictenstein_dict,
+    prefix: *const u8,
+    prefix_len: usize,
+    cursor: *mut *mut dictenstein_cursor,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `prefix` is readable for `prefix_len` bytes.
+        let prefix = unsafe { args::bytes(prefix, prefix_len, "prefix") }?;
+        let out = Out::required(cursor, "cursor")?;
+        let cell = CursorCell::try_new(Arc::clone(&d.inner), |owner| owner.prefix_walk(prefix))?;
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(new_handle(dictenstein_cursor { cell })) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Advances a cursor to its next term.
+///
+/// Parameters: `cursor`: the cursor. `term`: receives a pointer to the term's bytes (may be
+/// NULL). `term_len`: receives its length (may be NULL). `value`: receives its value (may be
+/// NULL). `error`: optional.
+/// Returns: DICTENSTEIN_OK (outputs set); DICTENSTEIN_END (no more terms; outputs untouched;
+/// later calls keep returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+/// Memory: `*term` points into the cursor and stays valid until the next call on this cursor
+/// or its free; copy the bytes to keep them. It is not NUL-terminated.
+/// Threads: one thread at a time per cursor.
+///
+/// # Safety
+/// `cursor` NULL or a live cursor; `term`, `term_len`, `value` and `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_cursor_next(
+    cursor: *mut dictenstein_cursor,
+    term: *mut *const u8,
+    term_len: *mut usize,
+    value: *mut u64,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `cursor` is NULL or a live, unshared cursor.
+        let c = unsafe { borrow_mut(cursor, "cursor") }?;
+        c.cell.with_dependent_mut(|_, walk| match walk.next_entry() {
+            Some((k, v)) => {
+                // SAFETY: the caller guarantees non-NULL outputs are writable. The term
+                // pointer stays valid because the walk's buffer is only changed by the next
+                // call on this cursor.
+                unsafe {
+                    Out::optional(term).write(k.as_ptr());
+                    Out::optional(term_len).write(k.len());
+                    Out::optional(value).write(v);
+                }
+                Ok(Outcome::Ok)
+            }
+            None => Ok(Outcome::End),
+        })
+    })
+}
+
+/// Frees a cursor. NULL is a no-op. The dictionary stays usable.
+///
+/// Threads: once no other thread uses the cursor.
+///
+/// # Safety
+/// `cursor` must be NULL or a live cursor, freed at most once.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_cursor_free(cursor: *mut dictenstein_cursor) {
+    // SAFETY: the caller guarantees the pointer is NULL or a live cursor freed once.
+    super::boundary::infallible((), || unsafe { free_handle(cursor) })
+}
+
+/// Frees a dictionary handle. NULL is a no-op. Cursors opened on it stay valid: the data is
+/// released (and a mapped file unmapped) when the last of them is freed.
+///
+/// Threads: once no other thread is inside a call on this handle.
+///
+/// # Safety
+/// `dict` must be NULL or a live dictionary, freed at most once.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_free(dict: *mut dictenstein_dict) {
+    // SAFETY: the caller guarantees the pointer is NULL or a live dictionary freed once.
+    super::boundary::infallible((), || unsafe { free_handle(dict) })
+}

@@ -9,13 +9,14 @@ use dictenstein::{Dictionary, DoubleArray, DoubleArrayBuilder};
 use std::hint::black_box;
 use std::time::Instant;
 
-fn load_words() -> (String, Vec<Vec<u8>>) {
-    let candidates = [
+fn load_words(quick: bool) -> (String, Vec<Vec<u8>>) {
+    let full = [
         std::env::var("DICTENSTEIN_WORDS").unwrap_or_default(),
         "/usr/share/dict/american-english-huge".to_string(),
         "bench-data/american-english-huge".to_string(),
         "data/words.txt".to_string(),
     ];
+    let candidates: &[String] = if quick { &full[3..] } else { &full };
     for path in candidates.iter().filter(|p| !p.is_empty()) {
         if let Ok(text) = std::fs::read(path) {
             let words = text
@@ -51,8 +52,11 @@ fn median_spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let (path, words) = load_words();
-    let reps = std::env::var("DICTENSTEIN_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(7);
+    // Quick mode (CI): the shipped list, two repetitions; it only proves the harness runs.
+    let quick = std::env::var_os("DICTENSTEIN_BENCH_QUICK").is_some();
+    let (path, words) = load_words(quick);
+    let default_reps = if quick { 2 } else { 7 };
+    let reps = std::env::var("DICTENSTEIN_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(default_reps);
     println!("word list: {path} ({} terms, {:.1} B/term)", words.len(),
         words.iter().map(|w| w.len()).sum::<usize>() as f64 / words.len() as f64);
 

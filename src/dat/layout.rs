@@ -102,7 +102,7 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         return Err(FormatError::Truncated { expected: file_len, got: bytes.len() as u64 });
     }
     let unit_count = f.u64(OFF_UNITS);
-    if unit_count == 0 || unit_count > MAX_UNITS || unit_count % BLOCK as u64 != 0 {
+    if unit_count == 0 || unit_count > MAX_UNITS || !unit_count.is_multiple_of(BLOCK as u64) {
         return Err(FormatError::Invalid { what: "unit count", value: unit_count });
     }
     let term_count = f.u64(OFF_TERMS);

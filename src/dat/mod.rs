@@ -55,10 +55,11 @@ impl DoubleArrayBuilder {
         let arena = std::mem::take(&mut self.arena);
         let mut entries = std::mem::take(&mut self.entries);
         let term = |e: &(usize, u32, u64)| &arena[e.0..e.0 + e.1 as usize];
-        // Arena offsets grow with insertion order, so ordering equal terms by offset puts the
-        // last-added one last, where the de-duplication below keeps it.
+        // A stable sort keeps equal terms in insertion order, so the last-added one ends up
+        // last, where the de-duplication below keeps it. (Arena offsets cannot serve as the
+        // tie-break: every empty term has the same offset.)
         if !entries.windows(2).all(|w| term(&w[0]) < term(&w[1])) {
-            entries.sort_unstable_by(|a, b| term(a).cmp(term(b)).then(a.0.cmp(&b.0)));
+            entries.sort_by(|a, b| term(a).cmp(term(b)));
         }
         let mut keys: Vec<(&[u8], u64)> = Vec::with_capacity(entries.len());
         for e in &entries {
@@ -320,6 +321,20 @@ mod tests {
         assert_eq!(d.get(b"a"), Some(3 << 30));
         assert_eq!(d.get(b"b"), Some(1 << 40));
         assert_eq!(d.len(), 2);
+    }
+
+    /// Regression: duplicates of the empty term kept an arbitrary value instead of the last
+    /// one, because the sort's tie-break used arena offsets, equal for all empty terms.
+    #[test]
+    fn duplicate_empty_terms_last_wins() {
+        let mut b = DoubleArrayBuilder::new();
+        for v in [5u64, 1 << 50, 9, 3 << 40, 42] {
+            b.add(b"", v).unwrap();
+            b.add(b"a", v + 1).unwrap();
+        }
+        let d = b.finish().unwrap();
+        assert_eq!(d.get(b""), Some(42));
+        assert_eq!(d.get(b"a"), Some(43));
     }
 
     #[test]

@@ -23,7 +23,27 @@ pub(crate) use layout::HEADER_LEN;
 #[derive(Default)]
 pub struct DoubleArrayBuilder {
     arena: Vec<u8>,
-    entries: Vec<(usize, u32, u64)>,
+    entries: Vec<Entry>,
+}
+
+/// One added term. `head` is the term's first 8 bytes, big-endian and zero-padded: comparing
+/// it orders most pairs without touching the arena; `seq` orders equal terms by insertion.
+#[derive(Clone, Copy)]
+struct Entry {
+    head: u64,
+    start: usize,
+    len: u32,
+    seq: u32,
+    value: u64,
+}
+
+impl Entry {
+    fn new(term: &[u8], start: usize, seq: u32, value: u64) -> Self {
+        let mut head = [0u8; 8];
+        let n = term.len().min(8);
+        head[..n].copy_from_slice(&term[..n]);
+        Entry { head: u64::from_be_bytes(head), start, len: term.len() as u32, seq, value }
+    }
 }
 
 impl DoubleArrayBuilder {
@@ -36,7 +56,9 @@ impl DoubleArrayBuilder {
         if term.len() > crate::MAX_TERM_LEN {
             return Err(Error::TermTooLong { len: term.len(), max: crate::MAX_TERM_LEN });
         }
-        self.entries.push((self.arena.len(), term.len() as u32, value));
+        let seq = u32::try_from(self.entries.len())
+            .map_err(|_| Error::TooLarge { what: "terms added to one builder", limit: u32::MAX as u64 })?;
+        self.entries.push(Entry::new(term, self.arena.len(), seq, value));
         self.arena.extend_from_slice(term);
         Ok(())
     }
@@ -54,18 +76,21 @@ impl DoubleArrayBuilder {
     pub fn finish(&mut self) -> Result<DoubleArray> {
         let arena = std::mem::take(&mut self.arena);
         let mut entries = std::mem::take(&mut self.entries);
-        let term = |e: &(usize, u32, u64)| &arena[e.0..e.0 + e.1 as usize];
-        // A stable sort keeps equal terms in insertion order, so the last-added one ends up
-        // last, where the de-duplication below keeps it. (Arena offsets cannot serve as the
+        let term = |e: &Entry| &arena[e.start..e.start + e.len as usize];
+        // Equal terms are ordered by insertion sequence, so the last-added one ends up last,
+        // where the de-duplication below keeps it. (Arena offsets cannot serve as that
         // tie-break: every empty term has the same offset.)
-        if !entries.windows(2).all(|w| term(&w[0]) < term(&w[1])) {
-            entries.sort_by(|a, b| term(a).cmp(term(b)));
+        let order = |a: &Entry, b: &Entry| {
+            a.head.cmp(&b.head).then_with(|| term(a).cmp(term(b))).then(a.seq.cmp(&b.seq))
+        };
+        if !entries.windows(2).all(|w| order(&w[0], &w[1]).is_lt()) {
+            entries.sort_unstable_by(order);
         }
         let mut keys: Vec<(&[u8], u64)> = Vec::with_capacity(entries.len());
         for e in &entries {
             match keys.last_mut() {
-                Some(last) if last.0 == term(e) => last.1 = e.2,
-                _ => keys.push((term(e), e.2)),
+                Some(last) if last.0 == term(e) => last.1 = e.value,
+                _ => keys.push((term(e), e.value)),
             }
         }
         let image = build::build_image(&keys)?;

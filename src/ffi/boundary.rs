@@ -69,3 +69,42 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
         "unknown panic payload".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::{dictenstein_error_free, dictenstein_error_message, dictenstein_error_status};
+    use std::ffi::CStr;
+
+    /// A panic inside an exported function becomes DICTENSTEIN_INTERNAL with the panic's
+    /// message, and never unwinds into the caller.
+    #[test]
+    fn panic_becomes_internal_status_with_message() {
+        let mut err: *mut dictenstein_error = std::ptr::null_mut();
+        let st = boundary(&mut err, || panic!("boom {}", 42));
+        assert_eq!(st, status::DICTENSTEIN_INTERNAL);
+        assert!(!err.is_null());
+        // SAFETY: `err` was just produced by `boundary` and is freed once below.
+        unsafe {
+            assert_eq!(dictenstein_error_status(err), status::DICTENSTEIN_INTERNAL);
+            let msg = CStr::from_ptr(dictenstein_error_message(err)).to_str().unwrap();
+            assert!(msg.contains("boom 42"), "{msg}");
+            dictenstein_error_free(err);
+        }
+        assert_eq!(infallible(7, || -> i32 { panic!("x") }), 7);
+    }
+
+    /// Success clears a stale error pointer; NOT_FOUND and END create no error object.
+    #[test]
+    fn success_outcomes_clear_the_error_slot() {
+        for (outcome, code) in [
+            (Outcome::Ok, status::DICTENSTEIN_OK),
+            (Outcome::NotFound, status::DICTENSTEIN_NOT_FOUND),
+            (Outcome::End, status::DICTENSTEIN_END),
+        ] {
+            let mut err = std::ptr::NonNull::<dictenstein_error>::dangling().as_ptr();
+            assert_eq!(boundary(&mut err, || Ok(outcome)), code);
+            assert!(err.is_null());
+        }
+    }
+}

@@ -19,14 +19,10 @@ pub(crate) const ROOT_LABEL: u32 = FREE_LABEL - 1;
 pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     let mut placer = Placer::new();
     let mut wide: Vec<(u32, u64)> = Vec::new();
+    // Every byte of every term is the label of some edge, so both are gathered while the
+    // edges are placed instead of in a pass over all term bytes.
     let mut alphabet = [0u8; 32];
     let mut max_len = 0usize;
-    for (k, _) in keys {
-        max_len = max_len.max(k.len());
-        for &b in *k {
-            alphabet[b as usize / 8] |= 1 << (b % 8);
-        }
-    }
 
     let mut stack: Vec<(u32, usize, usize, usize)> = Vec::new();
     if keys.is_empty() {
@@ -50,9 +46,8 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
         while i < hi {
             let byte = keys[i].0[depth];
             let start = i;
-            while i < hi && keys[i].0[depth] == byte {
-                i += 1;
-            }
+            i = group_end(keys, depth, byte, i, hi);
+            alphabet[byte as usize / 8] |= 1 << (byte % 8);
             labels.push(unit::label_of_byte(byte));
             ranges.push((start, i));
         }
@@ -64,6 +59,7 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
             let child = base ^ l;
             let is_leaf = l == unit::TERMINATOR || (b - a == 1 && keys[a].0.len() == depth + 1);
             if is_leaf {
+                max_len = max_len.max(keys[a].0.len());
                 let value = keys[a].1;
                 placer.units[child as usize] = if value <= DATA_MAX as u64 {
                     unit::leaf_inline(l, value as u32)
@@ -92,6 +88,31 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
         wide_base: &wide_base.bases,
         wide_values: &wide_base.values,
     }))
+}
+
+/// The end of the run of keys in `start..hi` whose byte at `depth` is `byte` (keys are
+/// sorted, so the run is contiguous). Galloping: cost grows with the log of the run's
+/// length, so wide nodes near the root do not rescan every key below them.
+fn group_end(keys: &[(&[u8], u64)], depth: usize, byte: u8, start: usize, hi: usize) -> usize {
+    let same = |j: usize| keys[j].0[depth] == byte;
+    let mut lo = start + 1; // first index not yet known to be in the run
+    let mut step = 1;
+    while lo < hi && same(lo) {
+        lo += step;
+        step *= 2;
+    }
+    // The run ends in (last known member, min(lo, hi)]; binary search that window.
+    let mut left = lo.saturating_sub(step / 2).max(start + 1);
+    let mut right = lo.min(hi);
+    while left < right {
+        let mid = left + (right - left) / 2;
+        if same(mid) {
+            left = mid + 1;
+        } else {
+            right = mid;
+        }
+    }
+    left
 }
 
 struct WideTables {

@@ -55,6 +55,15 @@ static inline uint32_t check_crc32(const unsigned char *p, size_t n) {
   return ~crc;
 }
 
+/* Creates a new private directory /tmp/dictenstein-NAME-<random> in buf; 0 on success.
+ * (The six X are the placeholder mkdtemp requires; it replaces them.) Test programs define
+ * _XOPEN_SOURCE before including this header, which mkdtemp needs under -std=c11. */
+static inline int check_temp_dir(char *buf, size_t cap, const char *name) {
+  int n = snprintf(buf, cap, "/tmp/dictenstein-%s-XXXXXX", name);
+  if (n < 0 || (size_t)n >= cap) return -1;
+  return mkdtemp(buf) ? 0 : -1;
+}
+
 static inline unsigned char *check_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;

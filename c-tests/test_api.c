@@ -112,8 +112,8 @@ int main(void) {
   dictenstein_dict *d = build_words();
   check_lookups(d);
 
-  char dir[] = "/tmp/dictenstein-api-XXXXXX";
-  CHECK(mkdtemp(dir) != NULL);
+  char dir[64];
+  CHECK(check_temp_dir(dir, sizeof dir, "api") == 0);
   char path[256];
   snprintf(path, sizeof path, "%s/words.dat", dir);
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_save(d, path, NULL));

@@ -231,8 +231,8 @@ static void damaged_files(dictenstein_dict *d, const char *dir) {
 
 int main(void) {
   dictenstein_dict *d = build();
-  char dir[] = "/tmp/dictenstein-bad-XXXXXX";
-  CHECK(mkdtemp(dir) != NULL);
+  char dir[64];
+  CHECK(check_temp_dir(dir, sizeof dir, "bad") == 0);
   null_arguments(d);
   io_errors(d, dir);
   damaged_files(d, dir);

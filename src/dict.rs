@@ -85,8 +85,9 @@ pub trait Dictionary {
 }
 
 /// Write access for the backends that change after construction (adaptive radix trie, DAWG,
-/// durable store). Static backends such as the double-array trie do not implement it; through
-/// the C API the same calls return `DICTENSTEIN_UNSUPPORTED` for them.
+/// durable store; none is built yet). Static backends such as the double-array trie do not
+/// implement it; when the C API gains insert/remove, those calls are to return
+/// `DICTENSTEIN_UNSUPPORTED` for static kinds.
 pub trait MutableDictionary: Dictionary {
     /// Adds `term` if it is absent; returns whether it was added (an existing value is kept).
     fn insert(&mut self, term: &[u8], value: u64) -> Result<bool>;

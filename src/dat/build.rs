@@ -24,11 +24,10 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     let mut alphabet = [0u8; 32];
     let mut max_len = 0usize;
 
+    // An empty dictionary keeps the root as `Placer::new` left it: offset 0, so its children
+    // would sit at 0 ^ label, all free units.
     let mut stack: Vec<(u32, usize, usize, usize)> = Vec::new();
-    if keys.is_empty() {
-        // An empty dictionary: the root's children would sit at 0 ^ label, all free.
-        placer.units[0] = ROOT_LABEL;
-    } else {
+    if !keys.is_empty() {
         stack.push((0, 0, 0, keys.len()));
     }
     let mut labels: Vec<u32> = Vec::with_capacity(257);
@@ -75,18 +74,14 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     }
 
     let mut units = placer.units;
-    let wide_base = assign_wide(&units, &mut wide);
-    for &(pos, local) in &wide_base.locals {
-        let l = unit::label(units[pos as usize]);
-        units[pos as usize] = unit::leaf_wide(l, local);
-    }
+    let (wide_base, wide_values) = assign_wide(&mut units, &mut wide);
     Ok(layout::write_image(&layout::ImageParts {
         term_count: keys.len() as u64,
         max_term_len: max_len as u32,
         alphabet,
         units: &units,
-        wide_base: &wide_base.bases,
-        wide_values: &wide_base.values,
+        wide_base: &wide_base,
+        wide_values: &wide_values,
     }))
 }
 
@@ -115,34 +110,28 @@ fn group_end(keys: &[(&[u8], u64)], depth: usize, byte: u8, start: usize, hi: us
     left
 }
 
-struct WideTables {
-    bases: Vec<u64>,
-    values: Vec<u64>,
-    /// (position, local index) of every wide leaf.
-    locals: Vec<(u32, u32)>,
-}
-
 /// Orders wide values by unit position and computes, per superblock of 2^16 units, the index
-/// of its first wide value. A leaf then stores only its index relative to that base, which is
-/// below 2^16 and always fits the 21-bit data field, however many wide values there are.
-fn assign_wide(units: &[u32], wide: &mut [(u32, u64)]) -> WideTables {
+/// of its first wide value; each wide leaf is rewritten to hold its index relative to that
+/// base, which is below 2^16 and always fits the 21-bit data field, however many wide values
+/// there are. Returns (superblock bases, values in position order).
+fn assign_wide(units: &mut [u32], wide: &mut [(u32, u64)]) -> (Vec<u64>, Vec<u64>) {
     wide.sort_unstable_by_key(|&(pos, _)| pos);
     let superblocks = units.len().div_ceil(1 << SUPERBLOCK_SHIFT);
     let mut bases = vec![0u64; superblocks];
     let mut values = Vec::with_capacity(wide.len());
-    let mut locals = Vec::with_capacity(wide.len());
     let mut next = 0usize;
     for (s, base) in bases.iter_mut().enumerate() {
         *base = next as u64;
         let end = ((s + 1) as u64) << SUPERBLOCK_SHIFT;
         while next < wide.len() && (wide[next].0 as u64) < end {
             let (pos, value) = wide[next];
-            locals.push((pos, (next as u64 - *base) as u32));
+            let local = (next as u64 - *base) as u32;
+            units[pos as usize] = unit::leaf_wide(unit::label(units[pos as usize]), local);
             values.push(value);
             next += 1;
         }
     }
-    WideTables { bases, values, locals }
+    (bases, values)
 }
 
 /// The growing unit array with a free list over its open blocks.

@@ -157,9 +157,9 @@ impl AnyDict {
         }
     }
 
-    pub fn prefix_walk(&self, prefix: &[u8]) -> Result<AnyWalk<'_>> {
+    pub fn prefix_walk(&self, prefix: &[u8]) -> AnyWalk<'_> {
         match self {
-            AnyDict::DoubleArray(d) => Ok(AnyWalk::DoubleArray(d.prefix_walk(prefix))),
+            AnyDict::DoubleArray(d) => AnyWalk::DoubleArray(d.prefix_walk(prefix)),
         }
     }
 }

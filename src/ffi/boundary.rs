@@ -33,10 +33,10 @@ pub fn boundary(
     error_out: *mut *mut dictenstein_error,
     body: impl FnOnce() -> Result<Outcome>,
 ) -> dictenstein_status {
-    // AssertUnwindSafe: after a panic nothing the closure touched is used again by us; the
-    // handles it borrowed are immutable or, for builders and cursors, are left in a state
-    // that is safe to use or free (their own code never leaves invariants broken mid-update
-    // across a panic point except by dropping data).
+    // AssertUnwindSafe: a panic can leave a handle the closure borrowed mutably (a builder or
+    // cursor) half-updated, but never memory-unsafe: they hold only safe Rust types, so the
+    // worst outcome is a builder that lost its terms (finish takes them out first) or a
+    // cursor that ends early. Dictionaries are only borrowed shared and never change.
     let result = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(payload) => Err(Error::Panic { message: panic_message(&payload) }),

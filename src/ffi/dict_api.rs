@@ -374,7 +374,7 @@ pub unsafe extern "C" fn dictenstein_dict_prefix_cursor(
         // SAFETY: the caller guarantees `prefix` is readable for `prefix_len` bytes.
         let prefix = unsafe { args::bytes(prefix, prefix_len, "prefix") }?;
         let out = Out::required(cursor, "cursor")?;
-        let cell = CursorCell::try_new(Arc::clone(&d.inner), |owner| owner.prefix_walk(prefix))?;
+        let cell = CursorCell::new(Arc::clone(&d.inner), |owner| owner.prefix_walk(prefix));
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { out.write(new_handle(dictenstein_cursor { cell })) };
         Ok(Outcome::Ok)

@@ -5,7 +5,11 @@
 fn main() {
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
     let minor = std::env::var("CARGO_PKG_VERSION_MINOR").unwrap();
-    let soname_version = if major == "0" { format!("0.{minor}") } else { major };
+    let soname_version = if major == "0" {
+        format!("0.{minor}")
+    } else {
+        major
+    };
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target_os == "linux" {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libdictenstein.so.{soname_version}");

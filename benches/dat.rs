@@ -56,9 +56,15 @@ fn main() {
     let quick = std::env::var_os("DICTENSTEIN_BENCH_QUICK").is_some();
     let (path, words) = load_words(quick);
     let default_reps = if quick { 2 } else { 7 };
-    let reps = std::env::var("DICTENSTEIN_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(default_reps);
-    println!("word list: {path} ({} terms, {:.1} B/term)", words.len(),
-        words.iter().map(|w| w.len()).sum::<usize>() as f64 / words.len() as f64);
+    let reps = std::env::var("DICTENSTEIN_BENCH_REPS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default_reps);
+    println!(
+        "word list: {path} ({} terms, {:.1} B/term)",
+        words.len(),
+        words.iter().map(|w| w.len()).sum::<usize>() as f64 / words.len() as f64
+    );
 
     let mut build_ms = Vec::new();
     let mut dat = None;
@@ -75,18 +81,26 @@ fn main() {
     let dat: DoubleArray = dat.unwrap();
     let (m, lo, hi) = median_spread(build_ms);
     println!("build: {m:.1} ms (min {lo:.1}, max {hi:.1})");
-    println!("size: {} bytes = {:.2} B/key ({} units)", dat.size_bytes(),
-        dat.size_bytes() as f64 / dat.len() as f64, dat.unit_count());
+    println!(
+        "size: {} bytes = {:.2} B/key ({} units)",
+        dat.size_bytes(),
+        dat.size_bytes() as f64 / dat.len() as f64,
+        dat.unit_count()
+    );
 
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut queries: Vec<&[u8]> = words.iter().map(|w| w.as_slice()).collect();
     rng.shuffle(&mut queries);
-    let negatives: Vec<Vec<u8>> = queries.iter().map(|w| {
-        let mut n = w.to_vec();
-        let i = (rng.next() % n.len() as u64) as usize;
-        n[i] = n[i].wrapping_add(1 + (rng.next() % 3) as u8);
-        n
-    }).filter(|n| dat.get(n).is_none()).collect();
+    let negatives: Vec<Vec<u8>> = queries
+        .iter()
+        .map(|w| {
+            let mut n = w.to_vec();
+            let i = (rng.next() % n.len() as u64) as usize;
+            n[i] = n[i].wrapping_add(1 + (rng.next() % 3) as u8);
+            n
+        })
+        .filter(|n| dat.get(n).is_none())
+        .collect();
 
     let mut pos_ns = Vec::new();
     let mut neg_ns = Vec::new();
@@ -109,7 +123,10 @@ fn main() {
     let (m, lo, hi) = median_spread(pos_ns);
     println!("positive lookup, random order: {m:.1} ns (min {lo:.1}, max {hi:.1})");
     let (m, lo, hi) = median_spread(neg_ns);
-    println!("negative lookup, random order: {m:.1} ns (min {lo:.1}, max {hi:.1}; {} queries)", negatives.len());
+    println!(
+        "negative lookup, random order: {m:.1} ns (min {lo:.1}, max {hi:.1}; {} queries)",
+        negatives.len()
+    );
 
     let mut list_ns = Vec::new();
     for _ in 0..reps {

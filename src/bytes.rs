@@ -26,10 +26,14 @@ impl Bytes {
     /// file fails on Linux, and a short file is about to be rejected by the header check).
     pub fn map_file(path: &Path, min_len: usize) -> Result<Bytes> {
         let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-        let len = file.metadata().map_err(|e| Error::io("stat", path, e))?.len();
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io("stat", path, e))?
+            .len();
         if len < min_len as u64 {
             let mut buf = Vec::new();
-            file.read_to_end(&mut buf).map_err(|e| Error::io("read", path, e))?;
+            file.read_to_end(&mut buf)
+                .map_err(|e| Error::io("read", path, e))?;
             return Ok(Bytes::Owned(buf));
         }
         // SAFETY: the map is read-only and private to this process. Soundness requires that no
@@ -55,11 +59,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .ok_or_else(|| Error::invalid("path", format!("{} has no file name", path.display())))?;
     let mut tmp_name = name.to_os_string();
-    tmp_name.push(format!(".tmp-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed)));
+    tmp_name.push(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
     let tmp = dir.join(tmp_name);
     let result = (|| {
         let mut f = File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io("write", &tmp, e))?;
+        f.write_all(bytes)
+            .map_err(|e| Error::io("write", &tmp, e))?;
         f.sync_all().map_err(|e| Error::io("fsync", &tmp, e))?;
         fs::rename(&tmp, path).map_err(|e| Error::io("rename to", path, e))?;
         sync_dir(&dir)
@@ -73,5 +82,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// fsyncs a directory so that entries created or renamed in it survive a crash.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     let d = File::open(dir).map_err(|e| Error::io("open directory", dir, e))?;
-    d.sync_all().map_err(|e| Error::io("fsync directory", dir, e))
+    d.sync_all()
+        .map_err(|e| Error::io("fsync directory", dir, e))
 }

@@ -59,7 +59,9 @@ pub trait Dictionary {
 
     /// The node reached by following `prefix` from the root.
     fn node_at(&self, prefix: &[u8]) -> Option<Self::Node<'_>> {
-        prefix.iter().try_fold(self.root(), |node, &b| node.transition(b))
+        prefix
+            .iter()
+            .try_fold(self.root(), |node, &b| node.transition(b))
     }
 
     /// The value of `term`, if present.
@@ -84,11 +86,11 @@ pub trait Dictionary {
     }
 }
 
-/// Write access for the backends that change after construction (adaptive radix trie, DAWG,
-/// durable store; none is built yet). Static backends such as the double-array trie do not
-/// implement it; when the C API gains insert/remove, those calls are to return
-/// `DICTENSTEIN_UNSUPPORTED` for static kinds.
-pub trait MutableDictionary: Dictionary {
+/// Write access for the backends that change after construction (adaptive radix trie, DAWG).
+/// Static backends such as the double-array trie do not implement it, and the C insert/remove
+/// calls return `DICTENSTEIN_UNSUPPORTED` for them. Reading goes through [`Dictionary`], which
+/// some backends implement on a view (the ART's [`crate::ArtView`]) rather than on themselves.
+pub trait MutableDictionary {
     /// Adds `term` if it is absent; returns whether it was added (an existing value is kept).
     fn insert(&mut self, term: &[u8], value: u64) -> Result<bool>;
 

@@ -17,13 +17,23 @@ pub enum Error {
     TermTooLong { len: usize, max: usize },
     /// The operation exists in the API but this backend cannot perform it (or it is not built
     /// yet); nothing was changed.
-    Unsupported { operation: &'static str, backend: &'static str },
+    Unsupported {
+        operation: &'static str,
+        backend: &'static str,
+    },
     /// The structure would exceed a limit of its format (units, values, file size).
     TooLarge { what: &'static str, limit: u64 },
     /// An operating-system I/O error, with the path and the operation that failed.
-    Io { op: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A file or buffer is not a valid libdictenstein structure.
-    Format { path: Option<PathBuf>, problem: FormatError },
+    Format {
+        path: Option<PathBuf>,
+        problem: FormatError,
+    },
     /// A panic was caught at the FFI boundary (a bug in the library); the message is the
     /// panic payload.
     Panic { message: String },
@@ -41,26 +51,41 @@ pub enum FormatError {
     /// The file is shorter (or longer) than its header says.
     Truncated { expected: u64, got: u64 },
     /// A stored CRC32 does not match the bytes it covers.
-    ChecksumMismatch { what: &'static str, expected: u32, got: u32 },
+    ChecksumMismatch {
+        what: &'static str,
+        expected: u32,
+        got: u32,
+    },
     /// A header field holds an impossible value.
     Invalid { what: &'static str, value: u64 },
 }
 
 impl Error {
     pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
-        Error::InvalidArgument { name, reason: reason.into() }
+        Error::InvalidArgument {
+            name,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { op, path: path.into(), source }
+        Error::Io {
+            op,
+            path: path.into(),
+            source,
+        }
     }
 
     /// Attaches a path to a format error that was detected on an in-memory buffer.
     pub(crate) fn with_path(self, p: &std::path::Path) -> Self {
         match self {
-            Error::Format { path: None, problem } => {
-                Error::Format { path: Some(p.to_path_buf()), problem }
-            }
+            Error::Format {
+                path: None,
+                problem,
+            } => Error::Format {
+                path: Some(p.to_path_buf()),
+                problem,
+            },
             other => other,
         }
     }
@@ -68,7 +93,10 @@ impl Error {
 
 impl From<FormatError> for Error {
     fn from(problem: FormatError) -> Self {
-        Error::Format { path: None, problem }
+        Error::Format {
+            path: None,
+            problem,
+        }
     }
 }
 
@@ -76,18 +104,33 @@ impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FormatError::BadMagic { got } => {
-                write!(f, "bad magic: expected {:?}, got {:?}", crate::format::MAGIC, got)
+                write!(
+                    f,
+                    "bad magic: expected {:?}, got {:?}",
+                    crate::format::MAGIC,
+                    got
+                )
             }
             FormatError::WrongKind { expected, got } => {
                 write!(f, "wrong structure kind: expected {expected}, got {got}")
             }
             FormatError::UnsupportedVersion { supported, got } => {
-                write!(f, "unsupported format version: this build reads {supported}, file has {got}")
+                write!(
+                    f,
+                    "unsupported format version: this build reads {supported}, file has {got}"
+                )
             }
             FormatError::Truncated { expected, got } => {
-                write!(f, "wrong file length: header says {expected} bytes, file has {got}")
+                write!(
+                    f,
+                    "wrong file length: header says {expected} bytes, file has {got}"
+                )
             }
-            FormatError::ChecksumMismatch { what, expected, got } => write!(
+            FormatError::ChecksumMismatch {
+                what,
+                expected,
+                got,
+            } => write!(
                 f,
                 "{what} checksum mismatch: expected {expected:#010x}, got {got:#010x}"
             ),
@@ -99,17 +142,27 @@ impl fmt::Display for FormatError {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidArgument { name, reason } => write!(f, "invalid argument `{name}`: {reason}"),
+            Error::InvalidArgument { name, reason } => {
+                write!(f, "invalid argument `{name}`: {reason}")
+            }
             Error::TermTooLong { len, max } => {
                 write!(f, "term of {len} bytes is longer than the maximum of {max}")
             }
             Error::Unsupported { operation, backend } => {
                 write!(f, "{operation} is not supported by the {backend} backend")
             }
-            Error::TooLarge { what, limit } => write!(f, "{what} exceeds the format limit of {limit}"),
+            Error::TooLarge { what, limit } => {
+                write!(f, "{what} exceeds the format limit of {limit}")
+            }
             Error::Io { op, path, source } => write!(f, "{op} {}: {source}", path.display()),
-            Error::Format { path: Some(p), problem } => write!(f, "{}: {problem}", p.display()),
-            Error::Format { path: None, problem } => write!(f, "{problem}"),
+            Error::Format {
+                path: Some(p),
+                problem,
+            } => write!(f, "{}: {problem}", p.display()),
+            Error::Format {
+                path: None,
+                problem,
+            } => write!(f, "{problem}"),
             Error::Panic { message } => write!(f, "internal error (panic caught): {message}"),
         }
     }

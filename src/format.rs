@@ -56,7 +56,10 @@ pub fn check_common_header(
         if bytes.len() >= 8 && bytes[..8] != MAGIC {
             return Err(FormatError::BadMagic { got: first8(bytes) });
         }
-        return Err(FormatError::Truncated { expected: header_len as u64, got: bytes.len() as u64 });
+        return Err(FormatError::Truncated {
+            expected: header_len as u64,
+            got: bytes.len() as u64,
+        });
     }
     if bytes[..8] != MAGIC {
         return Err(FormatError::BadMagic { got: first8(bytes) });
@@ -64,14 +67,24 @@ pub fn check_common_header(
     let stored = le_u32(bytes, crc_off).unwrap_or(0);
     let actual = crc32fast::hash(&bytes[..crc_off]);
     if stored != actual {
-        return Err(FormatError::ChecksumMismatch { what: "header", expected: stored, got: actual });
+        return Err(FormatError::ChecksumMismatch {
+            what: "header",
+            expected: stored,
+            got: actual,
+        });
     }
     let f = Fields::new(bytes);
     if f.u32(8) != kind {
-        return Err(FormatError::WrongKind { expected: kind, got: f.u32(8) });
+        return Err(FormatError::WrongKind {
+            expected: kind,
+            got: f.u32(8),
+        });
     }
     if f.u32(12) != version {
-        return Err(FormatError::UnsupportedVersion { supported: version, got: f.u32(12) });
+        return Err(FormatError::UnsupportedVersion {
+            supported: version,
+            got: f.u32(12),
+        });
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Rust users work with the [`Dictionary`] / [`Node`] traits and the backend types; C, C++,
 //! Go and Java users call the `dictenstein_*` functions declared in `include/dictenstein.h`.
 
+pub mod art;
 pub mod bytes;
 pub mod dat;
 pub mod dict;
@@ -11,6 +12,7 @@ pub mod ffi;
 pub mod format;
 pub mod walk;
 
+pub use art::{Art, ArtView};
 pub use dat::{DoubleArray, DoubleArrayBuilder};
 pub use dict::{Dictionary, MutableDictionary, Node, MAX_TERM_LEN};
 pub use error::{Error, FormatError, Result};

@@ -2,9 +2,10 @@
 //! model on lookups, length, iteration order, prefix listings and longest-prefix matches.
 //! Backends join by adding a `build_*` function and a proptest below.
 
-use dictenstein::{Dictionary, DoubleArray, DoubleArrayBuilder};
+use dictenstein::{Art, Dictionary, DoubleArray, DoubleArrayBuilder};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 type Model = BTreeMap<Vec<u8>, u64>;
 
@@ -62,7 +63,12 @@ fn term() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn value() -> impl Strategy<Value = u64> {
-    prop_oneof![0..(1u64 << 21), any::<u64>(), Just(u64::MAX), Just(1u64 << 21)]
+    prop_oneof![
+        0..(1u64 << 21),
+        any::<u64>(),
+        Just(u64::MAX),
+        Just(1u64 << 21)
+    ]
 }
 
 proptest! {
@@ -93,11 +99,149 @@ proptest! {
     }
 }
 
+/// One step of a mutation sequence for the mutable backends.
+#[derive(Debug, Clone)]
+enum Op {
+    Insert(Vec<u8>, u64),
+    Upsert(Vec<u8>, u64),
+    Remove(Vec<u8>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (term(), value()).prop_map(|(k, v)| Op::Insert(k, v)),
+        2 => (term(), value()).prop_map(|(k, v)| Op::Upsert(k, v)),
+        3 => term().prop_map(Op::Remove),
+    ]
+}
+
+/// Applies `op` to the model and returns what a backend must answer: for inserts whether the
+/// term was added, for upserts and removes the previous value.
+fn apply_model(model: &mut Model, op: &Op) -> (Option<bool>, Option<u64>) {
+    match op {
+        Op::Insert(k, v) => {
+            let added = !model.contains_key(k);
+            if added {
+                model.insert(k.clone(), *v);
+            }
+            (Some(added), None)
+        }
+        Op::Upsert(k, v) => (None, model.insert(k.clone(), *v)),
+        Op::Remove(k) => (None, model.remove(k)),
+    }
+}
+
+/// Probes for a model: every prefix of a few terms, each with a byte appended, plus `extra`.
+fn probes_for(model: &Model, extra: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut all = extra.to_vec();
+    for k in model.keys().take(6) {
+        for n in 0..=k.len().min(20) {
+            all.push(k[..n].to_vec());
+        }
+        let mut longer = k.clone();
+        longer.push(b'a');
+        all.push(longer);
+    }
+    all
+}
+
+/// Range listings of the ART against the model for a few bounds built from the probes.
+fn check_art_ranges(art: &Art, model: &Model, probes: &[Vec<u8>]) {
+    for (i, a) in probes.iter().enumerate().take(8) {
+        let b = &probes[(i * 7 + 3) % probes.len()];
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        for (lb, hb) in [
+            (Bound::Included(&lo[..]), Bound::Excluded(&hi[..])),
+            (Bound::Excluded(&lo[..]), Bound::Included(&hi[..])),
+            (Bound::Included(&lo[..]), Bound::Unbounded),
+            (Bound::Unbounded, Bound::Included(&hi[..])),
+        ] {
+            let got: Vec<(Vec<u8>, u64)> = art.range(lb, hb).collect();
+            let expected: Vec<(Vec<u8>, u64)> = model
+                .range::<[u8], _>((lb, hb))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
+            assert_eq!(got, expected, "range {lb:?}..{hb:?}");
+        }
+        let got: Vec<(Vec<u8>, u64)> = art.prefix(a).collect();
+        let expected: Vec<(Vec<u8>, u64)> = model
+            .range(a.clone()..)
+            .take_while(|(k, _)| k.starts_with(a))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        assert_eq!(got, expected, "prefix {a:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The ART after any sequence of inserts, upserts and removes answers like the model,
+    /// through the trait (a pinned view), its own lookups and its range scans.
+    #[test]
+    fn art_matches_model(
+        ops in proptest::collection::vec(op(), 0..300),
+        probes in proptest::collection::vec(term(), 0..10),
+    ) {
+        let art = Art::new();
+        let mut model = Model::new();
+        for op in &ops {
+            let (added, previous) = apply_model(&mut model, op);
+            match op {
+                Op::Insert(k, v) => prop_assert_eq!(Some(art.insert(k, *v).unwrap()), added),
+                Op::Upsert(k, v) => prop_assert_eq!(art.upsert(k, *v).unwrap(), previous),
+                Op::Remove(k) => prop_assert_eq!(art.remove(k).unwrap(), previous),
+            }
+        }
+        let probes = probes_for(&model, &probes);
+        check_against_model(&art.pin(), &model, &probes);
+        check_art_ranges(&art, &model, &probes);
+        if model.is_empty() {
+            prop_assert_eq!(art.heap_bytes(), 0);
+        }
+    }
+}
+
+/// Grows nodes through every kind (4, 16, 48, 256) and shrinks them back by removal, at the
+/// root and below a shared prefix, checking the model after each phase.
+#[test]
+fn art_grows_and_shrinks_every_node_kind() {
+    let art = Art::new();
+    let mut model = Model::new();
+    let keys: Vec<Vec<u8>> = (0..=255u8)
+        .flat_map(|b| [vec![b], vec![b'p', b'q', b], vec![b'p', b'q', b, b'z']])
+        .collect();
+    for (i, k) in keys.iter().enumerate() {
+        art.upsert(k, i as u64).unwrap();
+        model.insert(k.clone(), i as u64);
+        if [3, 15, 47, 255].contains(&(i / 3)) {
+            check_against_model(&art.pin(), &model, &[b"pq".to_vec()]);
+        }
+    }
+    for (i, k) in keys.iter().enumerate().rev() {
+        if i % 5 != 0 {
+            assert_eq!(art.remove(k).unwrap(), model.remove(k));
+        }
+    }
+    check_against_model(&art.pin(), &model, &[b"pq".to_vec(), vec![]]);
+    check_art_ranges(&art, &model, &keys);
+    for k in &keys {
+        assert_eq!(art.remove(k).unwrap(), model.remove(k));
+    }
+    assert!(art.is_empty());
+    assert_eq!(art.heap_bytes(), 0);
+}
+
 /// Pins wide values spread over several 2^16-unit superblocks (the relative wide index).
 #[test]
 fn wide_values_across_superblocks() {
     let pairs: Vec<(Vec<u8>, u64)> = (0..120_000u64)
-        .map(|i| (format!("{:x}-{}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15), i).into_bytes(), u64::MAX - i))
+        .map(|i| {
+            (
+                format!("{:x}-{}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15), i).into_bytes(),
+                u64::MAX - i,
+            )
+        })
         .collect();
     let d = build_dat(&pairs);
     assert!(d.unit_count() > 3 << 16, "test needs several superblocks");
@@ -115,14 +259,19 @@ fn shipped_word_list() {
         .map(|(i, w)| (w.to_vec(), i as u64))
         .collect();
     let d = build_dat(&pairs);
-    check_against_model(&d, &model_of(&pairs), &[b"dict".to_vec(), b"zz".to_vec(), b"A".to_vec()]);
+    check_against_model(
+        &d,
+        &model_of(&pairs),
+        &[b"dict".to_vec(), b"zz".to_vec(), b"A".to_vec()],
+    );
 }
 
 /// Save to a file, reopen through mmap, and compare with the model.
 #[test]
 fn save_and_mmap_round_trip() {
-    let pairs: Vec<(Vec<u8>, u64)> =
-        (0..5000u64).map(|i| (format!("key{i}").into_bytes(), i * 3)).collect();
+    let pairs: Vec<(Vec<u8>, u64)> = (0..5000u64)
+        .map(|i| (format!("key{i}").into_bytes(), i * 3))
+        .collect();
     let d = build_dat(&pairs);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.dat");
@@ -132,6 +281,9 @@ fn save_and_mmap_round_trip() {
     opened.verify().unwrap();
     check_against_model(&opened, &model_of(&pairs), &[b"key1".to_vec()]);
     // No temporary files are left beside the saved file.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("d.dat")]);
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 fn generate() -> String {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
     let mut out = Vec::new();
     cbindgen::Builder::new()
         .with_crate(&crate_dir)
@@ -42,14 +43,29 @@ fn header_names_are_prefixed_and_versions_agree() {
             assert!(name.starts_with("DICTENSTEIN_"), "unprefixed macro {name}");
         }
         if let Some(rest) = line.strip_prefix("typedef struct ") {
-            assert!(rest.starts_with("dictenstein_"), "unprefixed type in {line}");
+            assert!(
+                rest.starts_with("dictenstein_"),
+                "unprefixed type in {line}"
+            );
         }
     }
     for (name, value) in [
-        ("DICTENSTEIN_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR").to_string()),
-        ("DICTENSTEIN_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR").to_string()),
-        ("DICTENSTEIN_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH").to_string()),
-        ("DICTENSTEIN_VERSION_STRING", format!("\"{}\"", env!("CARGO_PKG_VERSION"))),
+        (
+            "DICTENSTEIN_VERSION_MAJOR",
+            env!("CARGO_PKG_VERSION_MAJOR").to_string(),
+        ),
+        (
+            "DICTENSTEIN_VERSION_MINOR",
+            env!("CARGO_PKG_VERSION_MINOR").to_string(),
+        ),
+        (
+            "DICTENSTEIN_VERSION_PATCH",
+            env!("CARGO_PKG_VERSION_PATCH").to_string(),
+        ),
+        (
+            "DICTENSTEIN_VERSION_STRING",
+            format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+        ),
     ] {
         let expected = format!("#define {name} {value}");
         assert!(header.contains(&expected), "header lacks `{expected}`");

@@ -224,7 +224,10 @@ impl Placer {
     fn grow(&mut self) -> Result<u32> {
         let start = self.units.len() as u64;
         if start + BLOCK as u64 > MAX_UNITS {
-            return Err(Error::TooLarge { what: "double-array units", limit: MAX_UNITS });
+            return Err(Error::TooLarge {
+                what: "double-array units",
+                limit: MAX_UNITS,
+            });
         }
         let start = start as u32;
         let end = start + BLOCK;

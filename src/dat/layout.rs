@@ -95,36 +95,66 @@ pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
 /// the section ranges. Every later read is bounds-checked, so a damaged body can give wrong
 /// answers but never reads outside the buffer.
 pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
-    format::check_common_header(bytes, HEADER_LEN, OFF_HEADER_CRC, KIND_DOUBLE_ARRAY, VERSION)?;
+    format::check_common_header(
+        bytes,
+        HEADER_LEN,
+        OFF_HEADER_CRC,
+        KIND_DOUBLE_ARRAY,
+        VERSION,
+    )?;
     let f = Fields::new(bytes);
     let file_len = f.u64(OFF_FILE_LEN);
     if file_len != bytes.len() as u64 {
-        return Err(FormatError::Truncated { expected: file_len, got: bytes.len() as u64 });
+        return Err(FormatError::Truncated {
+            expected: file_len,
+            got: bytes.len() as u64,
+        });
     }
     let unit_count = f.u64(OFF_UNITS);
     if unit_count == 0 || unit_count > MAX_UNITS || !unit_count.is_multiple_of(BLOCK as u64) {
-        return Err(FormatError::Invalid { what: "unit count", value: unit_count });
+        return Err(FormatError::Invalid {
+            what: "unit count",
+            value: unit_count,
+        });
     }
     let term_count = f.u64(OFF_TERMS);
     if term_count > unit_count {
-        return Err(FormatError::Invalid { what: "term count", value: term_count });
+        return Err(FormatError::Invalid {
+            what: "term count",
+            value: term_count,
+        });
     }
     let max_term_len = f.u32(OFF_MAX_LEN);
     if max_term_len as usize > crate::MAX_TERM_LEN {
-        return Err(FormatError::Invalid { what: "maximum term length", value: max_term_len as u64 });
+        return Err(FormatError::Invalid {
+            what: "maximum term length",
+            value: max_term_len as u64,
+        });
     }
     let flags = f.u32(OFF_FLAGS);
     if flags != 0 {
-        return Err(FormatError::Invalid { what: "flags", value: flags as u64 });
+        return Err(FormatError::Invalid {
+            what: "flags",
+            value: flags as u64,
+        });
     }
     if bytes[OFF_RESERVED..OFF_BODY_CRC].iter().any(|&b| b != 0) {
-        return Err(FormatError::Invalid { what: "reserved header bytes", value: 0 });
+        return Err(FormatError::Invalid {
+            what: "reserved header bytes",
+            value: 0,
+        });
     }
     let wide_count = f.u64(OFF_WIDE);
-    let (units_end, base_start, base_end, expected_len) = sections(unit_count, wide_count)
-        .ok_or(FormatError::Invalid { what: "wide value count", value: wide_count })?;
+    let (units_end, base_start, base_end, expected_len) =
+        sections(unit_count, wide_count).ok_or(FormatError::Invalid {
+            what: "wide value count",
+            value: wide_count,
+        })?;
     if expected_len as u64 != file_len {
-        return Err(FormatError::Truncated { expected: expected_len as u64, got: file_len });
+        return Err(FormatError::Truncated {
+            expected: expected_len as u64,
+            got: file_len,
+        });
     }
     let alphabet = (0..=255u8)
         .filter(|&b| bytes[OFF_ALPHABET + b as usize / 8] & (1 << (b % 8)) != 0)
@@ -145,7 +175,11 @@ pub fn verify_body(bytes: &[u8]) -> Result<(), FormatError> {
     let stored = Fields::new(bytes).u32(OFF_BODY_CRC);
     let actual = crc32fast::hash(&bytes[HEADER_LEN..]);
     if stored != actual {
-        return Err(FormatError::ChecksumMismatch { what: "body", expected: stored, got: actual });
+        return Err(FormatError::ChecksumMismatch {
+            what: "body",
+            expected: stored,
+            got: actual,
+        });
     }
     Ok(())
 }

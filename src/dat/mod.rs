@@ -42,7 +42,13 @@ impl Entry {
         let mut head = [0u8; 8];
         let n = term.len().min(8);
         head[..n].copy_from_slice(&term[..n]);
-        Entry { head: u64::from_be_bytes(head), start, len: term.len() as u32, seq, value }
+        Entry {
+            head: u64::from_be_bytes(head),
+            start,
+            len: term.len() as u32,
+            seq,
+            value,
+        }
     }
 }
 
@@ -54,11 +60,17 @@ impl DoubleArrayBuilder {
     /// Adds `term` with `value`. Fails only for a term longer than [`crate::MAX_TERM_LEN`].
     pub fn add(&mut self, term: &[u8], value: u64) -> Result<()> {
         if term.len() > crate::MAX_TERM_LEN {
-            return Err(Error::TermTooLong { len: term.len(), max: crate::MAX_TERM_LEN });
+            return Err(Error::TermTooLong {
+                len: term.len(),
+                max: crate::MAX_TERM_LEN,
+            });
         }
-        let seq = u32::try_from(self.entries.len())
-            .map_err(|_| Error::TooLarge { what: "terms added to one builder", limit: u32::MAX as u64 })?;
-        self.entries.push(Entry::new(term, self.arena.len(), seq, value));
+        let seq = u32::try_from(self.entries.len()).map_err(|_| Error::TooLarge {
+            what: "terms added to one builder",
+            limit: u32::MAX as u64,
+        })?;
+        self.entries
+            .push(Entry::new(term, self.arena.len(), seq, value));
         self.arena.extend_from_slice(term);
         Ok(())
     }
@@ -81,7 +93,10 @@ impl DoubleArrayBuilder {
         // where the de-duplication below keeps it. (Arena offsets cannot serve as that
         // tie-break: every empty term has the same offset.)
         let order = |a: &Entry, b: &Entry| {
-            a.head.cmp(&b.head).then_with(|| term(a).cmp(term(b))).then(a.seq.cmp(&b.seq))
+            a.head
+                .cmp(&b.head)
+                .then_with(|| term(a).cmp(term(b)))
+                .then(a.seq.cmp(&b.seq))
         };
         if !entries.windows(2).all(|w| order(&w[0], &w[1]).is_lt()) {
             entries.sort_unstable_by(order);
@@ -187,7 +202,10 @@ impl DoubleArray {
                 let sb = (pos >> unit::SUPERBLOCK_SHIFT) as usize;
                 let base = le_u64(&bytes[self.meta.wide_base.clone()], sb * 8)?;
                 let idx = base.checked_add(local as u64)?;
-                le_u64(&bytes[self.meta.wide_values.clone()], usize::try_from(idx).ok()?.checked_mul(8)?)
+                le_u64(
+                    &bytes[self.meta.wide_values.clone()],
+                    usize::try_from(idx).ok()?.checked_mul(8)?,
+                )
             }
         }
     }
@@ -272,7 +290,11 @@ impl<'a> DatNode<'a> {
     #[inline(always)]
     fn transition_in(&self, units: &[u8], b: u8) -> Option<DatNode<'a>> {
         let (pos, unit) = DoubleArray::child(units, self.pos, self.unit, b)?;
-        Some(DatNode { dat: self.dat, pos, unit })
+        Some(DatNode {
+            dat: self.dat,
+            pos,
+            unit,
+        })
     }
 }
 
@@ -288,7 +310,10 @@ impl<'a> Node for DatNode<'a> {
     }
 
     fn edges(&self) -> DatEdges<'a> {
-        DatEdges { node: *self, next: 0 }
+        DatEdges {
+            node: *self,
+            next: 0,
+        }
     }
 }
 
@@ -296,7 +321,11 @@ impl Dictionary for DoubleArray {
     type Node<'a> = DatNode<'a>;
 
     fn root(&self) -> DatNode<'_> {
-        DatNode { dat: self, pos: 0, unit: Self::unit_in(self.units(), 0) }
+        DatNode {
+            dat: self,
+            pos: 0,
+            unit: Self::unit_in(self.units(), 0),
+        }
     }
 
     fn len(&self) -> usize {
@@ -318,8 +347,14 @@ mod tests {
 
     #[test]
     fn small_set_with_prefixes_and_empty_term() {
-        let words: &[(&[u8], u64)] =
-            &[(b"cat", 1), (b"", 7), (b"cats", 2), (b"car", 3), (b"dog", 4), (b"ca", 5)];
+        let words: &[(&[u8], u64)] = &[
+            (b"cat", 1),
+            (b"", 7),
+            (b"cats", 2),
+            (b"car", 3),
+            (b"dog", 4),
+            (b"ca", 5),
+        ];
         let d = DoubleArray::from_pairs(words.iter().copied()).unwrap();
         for &(w, v) in words {
             assert_eq!(d.get(w), Some(v), "{:?}", std::str::from_utf8(w));

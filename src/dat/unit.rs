@@ -111,8 +111,14 @@ mod tests {
             assert_eq!(label(u), label_of_byte(b'a'));
             assert!(!is_leaf(u));
         }
-        assert!(internal(0, DATA_MAX + 2).is_none(), "far offsets must be block-aligned");
-        assert!(internal(0, (DATA_MAX + 1) << LABEL_BITS).is_none(), "offsets stop below 2^30");
+        assert!(
+            internal(0, DATA_MAX + 2).is_none(),
+            "far offsets must be block-aligned"
+        );
+        assert!(
+            internal(0, (DATA_MAX + 1) << LABEL_BITS).is_none(),
+            "offsets stop below 2^30"
+        );
     }
 
     #[test]

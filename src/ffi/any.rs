@@ -34,7 +34,12 @@ impl DictKind {
             DICTENSTEIN_KIND_DAWG => DictKind::Dawg,
             DICTENSTEIN_KIND_ART => DictKind::Art,
             DICTENSTEIN_KIND_SUFFIX_AUTOMATON => DictKind::SuffixAutomaton,
-            other => return Err(Error::invalid("kind", format!("unknown dictionary kind {other}"))),
+            other => {
+                return Err(Error::invalid(
+                    "kind",
+                    format!("unknown dictionary kind {other}"),
+                ))
+            }
         })
     }
 
@@ -66,7 +71,10 @@ impl AnyBuilder {
     pub fn new(kind: DictKind) -> Result<Self> {
         match kind {
             DictKind::DoubleArray => Ok(AnyBuilder::DoubleArray(DoubleArrayBuilder::new())),
-            other => Err(Error::Unsupported { operation: "building", backend: other.name() }),
+            other => Err(Error::Unsupported {
+                operation: "building",
+                backend: other.name(),
+            }),
         }
     }
 

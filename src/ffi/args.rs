@@ -14,10 +14,16 @@ pub unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Resul
         if len == 0 {
             return Ok(&[]);
         }
-        return Err(Error::invalid(name, format!("NULL pointer with length {len}")));
+        return Err(Error::invalid(
+            name,
+            format!("NULL pointer with length {len}"),
+        ));
     }
     if len > isize::MAX as usize {
-        return Err(Error::invalid(name, format!("length {len} is larger than any object")));
+        return Err(Error::invalid(
+            name,
+            format!("length {len} is larger than any object"),
+        ));
     }
     // SAFETY: non-NULL, length bounded by isize::MAX, and the caller guarantees `len`
     // readable bytes that stay valid and unmodified for the duration of the call.
@@ -34,7 +40,9 @@ pub unsafe fn path<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a Pat
     }
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     let c = unsafe { CStr::from_ptr(ptr) };
-    let s = c.to_str().map_err(|_| Error::invalid(name, "path is not valid UTF-8"))?;
+    let s = c
+        .to_str()
+        .map_err(|_| Error::invalid(name, "path is not valid UTF-8"))?;
     if s.is_empty() {
         return Err(Error::invalid(name, "empty path"));
     }
@@ -74,7 +82,10 @@ impl<T> Out<T> {
 /// Flag bits that must all be within `known`.
 pub fn flags(value: u32, known: u32, name: &'static str) -> Result<u32> {
     if value & !known != 0 {
-        return Err(Error::invalid(name, format!("unknown flag bits {:#x}", value & !known)));
+        return Err(Error::invalid(
+            name,
+            format!("unknown flag bits {:#x}", value & !known),
+        ));
     }
     Ok(value)
 }

@@ -39,7 +39,9 @@ pub fn boundary(
     // cursor that ends early. Dictionaries are only borrowed shared and never change.
     let result = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
-        Err(payload) => Err(Error::Panic { message: panic_message(&payload) }),
+        Err(payload) => Err(Error::Panic {
+            message: panic_message(&payload),
+        }),
     };
     match result {
         Ok(outcome) => {
@@ -87,7 +89,9 @@ mod tests {
         // SAFETY: `err` was just produced by `boundary` and is freed once below.
         unsafe {
             assert_eq!(dictenstein_error_status(err), status::DICTENSTEIN_INTERNAL);
-            let msg = CStr::from_ptr(dictenstein_error_message(err)).to_str().unwrap();
+            let msg = CStr::from_ptr(dictenstein_error_message(err))
+                .to_str()
+                .unwrap();
             assert!(msg.contains("boom 42"), "{msg}");
             dictenstein_error_free(err);
         }

@@ -4,11 +4,11 @@
 //! wanted"; otherwise `*error` is set to NULL on success and to a new error object (freed with
 //! `dictenstein_error_free`) on any status of 10 or more. NOT_FOUND and END create none.
 
+use super::any::{AnyBuilder, AnyDict, AnyWalk, DictKind};
 pub use super::any::{
     DICTENSTEIN_KIND_ART, DICTENSTEIN_KIND_DAWG, DICTENSTEIN_KIND_DOUBLE_ARRAY,
     DICTENSTEIN_KIND_SUFFIX_AUTOMATON, DICTENSTEIN_OPEN_VERIFY,
 };
-use super::any::{AnyBuilder, AnyDict, AnyWalk, DictKind};
 use super::args::{self, Out};
 use super::boundary::{boundary, Outcome};
 use super::error_obj::dictenstein_error;
@@ -128,7 +128,11 @@ pub unsafe extern "C" fn dictenstein_builder_finish(
         let out = Out::required(dict, "dict")?;
         let built = b.inner.finish()?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
-        unsafe { out.write(new_handle(dictenstein_dict { inner: Arc::new(built) })) };
+        unsafe {
+            out.write(new_handle(dictenstein_dict {
+                inner: Arc::new(built),
+            }))
+        };
         Ok(Outcome::Ok)
     })
 }
@@ -405,20 +409,21 @@ pub unsafe extern "C" fn dictenstein_cursor_next(
     boundary(error, || {
         // SAFETY: the caller guarantees `cursor` is NULL or a live, unshared cursor.
         let c = unsafe { borrow_mut(cursor, "cursor") }?;
-        c.cell.with_dependent_mut(|_, walk| match walk.next_entry() {
-            Some((k, v)) => {
-                // SAFETY: the caller guarantees non-NULL outputs are writable. The term
-                // pointer stays valid because the walk's buffer is only changed by the next
-                // call on this cursor.
-                unsafe {
-                    Out::optional(term).write(k.as_ptr());
-                    Out::optional(term_len).write(k.len());
-                    Out::optional(value).write(v);
+        c.cell
+            .with_dependent_mut(|_, walk| match walk.next_entry() {
+                Some((k, v)) => {
+                    // SAFETY: the caller guarantees non-NULL outputs are writable. The term
+                    // pointer stays valid because the walk's buffer is only changed by the next
+                    // call on this cursor.
+                    unsafe {
+                        Out::optional(term).write(k.as_ptr());
+                        Out::optional(term_len).write(k.len());
+                        Out::optional(value).write(v);
+                    }
+                    Ok(Outcome::Ok)
                 }
-                Ok(Outcome::Ok)
-            }
-            None => Ok(Outcome::End),
-        })
+                None => Ok(Outcome::End),
+            })
     })
 }
 

@@ -75,7 +75,9 @@ pub unsafe extern "C" fn dictenstein_error_status(
 /// # Safety
 /// A non-NULL `error` must be an object received from this library and not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn dictenstein_error_message(error: *const dictenstein_error) -> *const c_char {
+pub unsafe extern "C" fn dictenstein_error_message(
+    error: *const dictenstein_error,
+) -> *const c_char {
     // SAFETY: the caller guarantees a non-NULL pointer is a live error object.
     match unsafe { super::handles::borrow(error, "error") } {
         Ok(e) => e.message_ptr(),

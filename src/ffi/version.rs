@@ -52,7 +52,9 @@ pub unsafe extern "C" fn dictenstein_version(
 #[no_mangle]
 pub extern "C" fn dictenstein_status_name(status: dictenstein_status) -> *const c_char {
     infallible(c"DICTENSTEIN_UNKNOWN_STATUS".as_ptr(), || {
-        status::status_name(status).unwrap_or(c"DICTENSTEIN_UNKNOWN_STATUS").as_ptr()
+        status::status_name(status)
+            .unwrap_or(c"DICTENSTEIN_UNKNOWN_STATUS")
+            .as_ptr()
     })
 }
 
@@ -63,10 +65,22 @@ mod tests {
     /// Pins that the header's version macros agree with Cargo.toml.
     #[test]
     fn version_constants_match_cargo() {
-        assert_eq!(DICTENSTEIN_VERSION_MAJOR.to_string(), env!("CARGO_PKG_VERSION_MAJOR"));
-        assert_eq!(DICTENSTEIN_VERSION_MINOR.to_string(), env!("CARGO_PKG_VERSION_MINOR"));
-        assert_eq!(DICTENSTEIN_VERSION_PATCH.to_string(), env!("CARGO_PKG_VERSION_PATCH"));
-        assert_eq!(DICTENSTEIN_VERSION_STRING.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+        assert_eq!(
+            DICTENSTEIN_VERSION_MAJOR.to_string(),
+            env!("CARGO_PKG_VERSION_MAJOR")
+        );
+        assert_eq!(
+            DICTENSTEIN_VERSION_MINOR.to_string(),
+            env!("CARGO_PKG_VERSION_MINOR")
+        );
+        assert_eq!(
+            DICTENSTEIN_VERSION_PATCH.to_string(),
+            env!("CARGO_PKG_VERSION_PATCH")
+        );
+        assert_eq!(
+            DICTENSTEIN_VERSION_STRING.to_str().unwrap(),
+            env!("CARGO_PKG_VERSION")
+        );
         assert_eq!(DICTENSTEIN_MAX_TERM_LEN, crate::dict::MAX_TERM_LEN);
     }
 }

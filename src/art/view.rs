@@ -1,0 +1,187 @@
+//! A pinned view of the trie that implements the [`Dictionary`] trait, so node walks (prefix
+//! walks, longest prefix, fuzzy search) run over the ART like over any other backend.
+//!
+//! A compressed trie has fewer nodes than the byte automaton the trait describes, so an
+//! [`ArtNode`] is a position: a node plus how far into its compressed prefix (or, for a leaf,
+//! into its term) the walk has read.
+
+use super::node::{deref, Ref};
+use super::Art;
+use crate::dict::{Dictionary, Node};
+use crossbeam_epoch::{self as epoch, Guard};
+use std::sync::atomic::Ordering;
+
+/// The trie pinned for reading: nodes reached through the view stay allocated while it lives.
+/// Writers go on meanwhile; a walk sees each key either before or after a concurrent write.
+pub struct ArtView<'a> {
+    art: &'a Art,
+    guard: Guard,
+}
+
+impl<'a> ArtView<'a> {
+    pub(crate) fn new(art: &'a Art) -> Self {
+        ArtView {
+            art,
+            guard: epoch::pin(),
+        }
+    }
+}
+
+/// A position in the trie's byte automaton.
+#[derive(Clone, Copy)]
+pub struct ArtNode<'g> {
+    node: Option<Ref<'g>>,
+    guard: &'g Guard,
+    /// Bytes read from the root.
+    depth: usize,
+    /// Bytes of the current inner node's prefix read so far (unused for leaves).
+    offset: usize,
+}
+
+impl<'g> ArtNode<'g> {
+    /// Enters the node behind tagged pointer `p`, reached after `depth` bytes.
+    fn enter(p: usize, guard: &'g Guard, depth: usize) -> Option<Self> {
+        // SAFETY: `p` was loaded from a slot of the trie while `guard` (owned by the view this
+        // node borrows) is pinned.
+        let node = unsafe { deref(p, guard) }?;
+        Some(ArtNode {
+            node: Some(node),
+            guard,
+            depth,
+            offset: 0,
+        })
+    }
+
+    /// The single next byte on a compressed path or inside a leaf's term, if the position is
+    /// in one; `None` when at a branching point.
+    fn forced(&self) -> Option<Option<u8>> {
+        match self.node? {
+            Ref::Leaf(l) => Some(l.key.get(self.depth).copied()),
+            inner => {
+                let h = inner.header()?;
+                (self.offset < h.prefix.len()).then(|| Some(h.prefix[self.offset]))
+            }
+        }
+    }
+}
+
+impl<'g> Node for ArtNode<'g> {
+    type Edges = ArtEdges<'g>;
+
+    fn transition(&self, unit: u8) -> Option<Self> {
+        match self.forced() {
+            Some(Some(b)) if b == unit => Some(ArtNode {
+                depth: self.depth + 1,
+                offset: self.offset + 1,
+                ..*self
+            }),
+            Some(_) => None,
+            None => {
+                let node = self.node?;
+                ArtNode::enter(node.child(unit), self.guard, self.depth + 1)
+            }
+        }
+    }
+
+    fn value(&self) -> Option<u64> {
+        match self.node? {
+            Ref::Leaf(l) => (l.key.len() == self.depth).then(|| l.value.load(Ordering::Acquire)),
+            inner => {
+                let h = inner.header()?;
+                if self.offset < h.prefix.len() {
+                    return None;
+                }
+                // SAFETY: the leaf slot of a node of the pinned trie.
+                match unsafe { deref(h.leaf.load(Ordering::Acquire), self.guard) } {
+                    Some(Ref::Leaf(l)) => Some(l.value.load(Ordering::Acquire)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn edges(&self) -> ArtEdges<'g> {
+        match self.forced() {
+            Some(Some(b)) => ArtEdges(Edges::One(Some((
+                b,
+                ArtNode {
+                    depth: self.depth + 1,
+                    offset: self.offset + 1,
+                    ..*self
+                },
+            )))),
+            Some(None) => ArtEdges(Edges::One(None)),
+            None => match self.node {
+                Some(node) => ArtEdges(Edges::Children {
+                    node,
+                    guard: self.guard,
+                    depth: self.depth + 1,
+                    next: 0,
+                }),
+                None => ArtEdges(Edges::One(None)),
+            },
+        }
+    }
+}
+
+/// Outgoing edges of an [`ArtNode`], in byte order.
+pub struct ArtEdges<'g>(Edges<'g>);
+
+enum Edges<'g> {
+    /// Inside a compressed path or a leaf: at most one edge.
+    One(Option<(u8, ArtNode<'g>)>),
+    /// At a branching node: its children, found one by one.
+    Children {
+        node: Ref<'g>,
+        guard: &'g Guard,
+        depth: usize,
+        next: usize,
+    },
+}
+
+impl<'g> Iterator for ArtEdges<'g> {
+    type Item = (u8, ArtNode<'g>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            Edges::One(e) => e.take(),
+            Edges::Children {
+                node,
+                guard,
+                depth,
+                next,
+            } => loop {
+                let (b, child) = node.next_child(*next)?;
+                *next = b as usize + 1;
+                // A child may be unlinked between finding and entering it; skip it then.
+                if let Some(n) = ArtNode::enter(child, guard, *depth) {
+                    return Some((b, n));
+                }
+            },
+        }
+    }
+}
+
+impl Dictionary for ArtView<'_> {
+    type Node<'b>
+        = ArtNode<'b>
+    where
+        Self: 'b;
+
+    fn root(&self) -> ArtNode<'_> {
+        ArtNode::enter(self.art.root_ptr(), &self.guard, 0).unwrap_or(ArtNode {
+            node: None,
+            guard: &self.guard,
+            depth: 0,
+            offset: 0,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.art.len()
+    }
+
+    fn get(&self, term: &[u8]) -> Option<u64> {
+        self.art.get_in(&self.guard, term)
+    }
+}

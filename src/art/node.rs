@@ -82,7 +82,7 @@ pub(crate) enum Ref<'g> {
 /// the trie's `Drop` (which has exclusive access), so the memory stays valid for `'g`.
 pub(crate) unsafe fn deref<'g>(p: usize, _guard: &'g Guard) -> Option<Ref<'g>> {
     let addr = p & !TAG_MASK;
-    // SAFETY (for each arm): by the function contract the untagged pointer addresses a live
+    // SAFETY: (every arm) by the function contract the untagged pointer addresses a live
     // value of the type the tag names, allocated by `Box` in this module.
     unsafe {
         Some(match p & TAG_MASK {

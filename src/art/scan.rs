@@ -75,10 +75,9 @@ pub(crate) fn scan(
                         0
                     };
                     // The node's own term is `path`; it is before every child.
+                    let leaf = h.leaf.load(Ordering::Acquire);
                     // SAFETY: the leaf slot of a node of `art`, under `guard`.
-                    if let Some(Ref::Leaf(l)) =
-                        unsafe { deref(h.leaf.load(Ordering::Acquire), guard) }
-                    {
+                    if let Some(Ref::Leaf(l)) = unsafe { deref(leaf, guard) } {
                         if after_lo(&l.key, lo) && !visit(&l.key, l.value.load(Ordering::Acquire)) {
                             return;
                         }

@@ -8,6 +8,8 @@ pub const MAGIC: [u8; 8] = *b"DICTNSTN";
 
 /// Structure kind stored at byte 8 of every file.
 pub const KIND_DOUBLE_ARRAY: u32 = 1;
+/// Structure kind of a saved minimal DAWG.
+pub const KIND_DAWG: u32 = 2;
 
 /// Reads a little-endian `u32` at `off`; `None` when out of bounds.
 #[inline(always)]
@@ -43,8 +45,10 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Validates the part of a header every structure shares: length, magic, header checksum,
-/// kind and version. `crc_off` is where the header CRC (over bytes `0..crc_off`) is stored.
+/// Validates the part of a header every structure shares: length, magic, kind, version and
+/// header checksum. Kind and version come first (they sit at the same offsets in every
+/// format) so opening one structure's file as another reports the kind, not a checksum.
+/// `crc_off` is where the header CRC (over bytes `0..crc_off`) is stored.
 pub fn check_common_header(
     bytes: &[u8],
     header_len: usize,
@@ -64,15 +68,6 @@ pub fn check_common_header(
     if bytes[..8] != MAGIC {
         return Err(FormatError::BadMagic { got: first8(bytes) });
     }
-    let stored = le_u32(bytes, crc_off).unwrap_or(0);
-    let actual = crc32fast::hash(&bytes[..crc_off]);
-    if stored != actual {
-        return Err(FormatError::ChecksumMismatch {
-            what: "header",
-            expected: stored,
-            got: actual,
-        });
-    }
     let f = Fields::new(bytes);
     if f.u32(8) != kind {
         return Err(FormatError::WrongKind {
@@ -84,6 +79,15 @@ pub fn check_common_header(
         return Err(FormatError::UnsupportedVersion {
             supported: version,
             got: f.u32(12),
+        });
+    }
+    let stored = le_u32(bytes, crc_off).unwrap_or(0);
+    let actual = crc32fast::hash(&bytes[..crc_off]);
+    if stored != actual {
+        return Err(FormatError::ChecksumMismatch {
+            what: "header",
+            expected: stored,
+            got: actual,
         });
     }
     Ok(())

@@ -6,6 +6,7 @@
 pub mod art;
 pub mod bytes;
 pub mod dat;
+pub mod dawg;
 pub mod dict;
 pub mod error;
 pub mod ffi;
@@ -14,6 +15,7 @@ pub mod walk;
 
 pub use art::{Art, ArtView};
 pub use dat::{DoubleArray, DoubleArrayBuilder};
+pub use dawg::{Dawg, DawgFile};
 pub use dict::{Dictionary, MutableDictionary, Node, MAX_TERM_LEN};
 pub use error::{Error, FormatError, Result};
 pub use walk::PrefixWalk;

@@ -1,0 +1,646 @@
+//! The saved DAWG: a 96-byte header, the edges of every state packed into fixed-width
+//! records, and the values bit-packed by rank. The same bytes are read in memory and through
+//! mmap, so opening is O(1). Byte table: `docs/format.md`.
+//!
+//! A state is addressed by the index of its first edge record; its edges are consecutive and
+//! sorted, the last one flagged. The finality of a state is stored on the edges that enter it
+//! (and in the header for the root), so a state needs no record of its own. The only state
+//! without edges in a minimal DAWG is the final sink, addressed by the all-ones target.
+
+use super::Dawg;
+use crate::bytes::Bytes;
+use crate::dict::{Dictionary, Node};
+use crate::error::{Error, FormatError, Result};
+use crate::format::{self, le_u64, Fields, KIND_DAWG, MAGIC};
+use std::path::Path;
+
+pub(crate) const HEADER_LEN: usize = 96;
+pub(crate) const VERSION: u32 = 1;
+const OFF_FILE_LEN: usize = 16;
+const OFF_TERMS: usize = 24;
+const OFF_EDGES: usize = 32;
+const OFF_ROOT: usize = 40;
+const OFF_MAX_LEN: usize = 48;
+const OFF_WIDTHS: usize = 52;
+const OFF_FLAGS: usize = 56;
+const OFF_RESERVED: usize = 60;
+const OFF_CONSTANT: usize = 64;
+const OFF_VALUES: usize = 72;
+const OFF_BODY_CRC: usize = 80;
+const OFF_HEADER_CRC: usize = 84;
+
+/// Flag: the empty term is in the dictionary.
+const FLAG_ROOT_FINAL: u32 = 1;
+/// Flag: values are stored per rank (otherwise every term has the header's constant value,
+/// and edges carry no rank counts).
+const FLAG_RANKED: u32 = 2;
+
+/// Flag: the root state is dense (see `DENSE_EDGES`).
+const FLAG_ROOT_DENSE: u32 = 4;
+
+/// Record fields, from the least significant bit: label (8), last edge of its state (1),
+/// target is final (1), target is dense (1), target address, then (ranked files) terms
+/// before this edge.
+const LABEL_BITS: u32 = 8;
+const FIXED_BITS: u32 = 11;
+
+/// States with at least this many edges are dense: a 32-byte bitmap of their labels sits
+/// right before their first record, so a transition is one bit test and a popcount instead
+/// of a scan. Few states qualify (the root and the first letters of English words) but they
+/// are on every lookup's path.
+const DENSE_EDGES: usize = 16;
+const BITMAP_BYTES: u64 = 32;
+
+fn bits_for(max: u64) -> u32 {
+    64 - max.leading_zeros()
+}
+
+fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+/// Reads `bits` (at most 57) bits starting at bit `bit` of `bytes` (little-endian), 0 when
+/// out of bounds.
+#[inline(always)]
+fn read_bits(bytes: &[u8], bit: u64, bits: u32) -> u64 {
+    let byte = (bit / 8) as usize;
+    le_u64(bytes, byte).map_or(0, |w| (w >> (bit % 8)) & mask(bits))
+}
+
+fn write_bits(out: &mut [u8], bit: u64, bits: u32, value: u64) {
+    for i in 0..bits as u64 {
+        if value >> i & 1 == 1 {
+            let b = bit + i;
+            out[(b / 8) as usize] |= 1 << (b % 8);
+        }
+    }
+}
+
+/// Widths chosen when encoding, stored in the header.
+#[derive(Debug, Clone, Copy)]
+struct Widths {
+    /// Bytes per edge record.
+    edge: u32,
+    target: u32,
+    rank: u32,
+    value: u32,
+}
+
+impl Widths {
+    fn sink(self) -> u64 {
+        mask(self.target)
+    }
+}
+
+/// Assigns each state with edges the slot index of its first record, depth-first from the
+/// root, leaving room for the bitmap before each dense state. Returns the addresses, the
+/// states in layout order and the number of slots.
+fn layout(d: &Dawg, edge_bytes: u32) -> (Vec<u64>, Vec<super::StateId>, u64) {
+    let g = &d.g;
+    let bitmap_slots = BITMAP_BYTES.div_ceil(edge_bytes as u64);
+    let mut addr = vec![u64::MAX; g.states.len()];
+    let mut order = Vec::new();
+    let mut stack = vec![super::ROOT];
+    let mut next = 0u64;
+    while let Some(s) = stack.pop() {
+        let st = &g.states[s as usize];
+        if addr[s as usize] != u64::MAX || st.edges.is_empty() {
+            continue;
+        }
+        if st.edges.len() >= DENSE_EDGES {
+            next += bitmap_slots;
+        }
+        addr[s as usize] = next;
+        next += st.edges.len() as u64;
+        order.push(s);
+        stack.extend(st.edges.iter().rev().map(|e| e.1));
+    }
+    (addr, order, next)
+}
+
+/// Serializes a DAWG.
+pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
+    let g = &d.g;
+    // Lay states out depth-first from the root; the edge-less sink gets no address.
+    // The record width depends on the number of slots, which depends on the width (bitmaps
+    // take 32 bytes of slots): lay out with a guess and redo it if the guess was too small.
+    let mut edge_bytes = 2;
+    let (addr, order, edges) = loop {
+        let (addr, order, slots) = layout(d, edge_bytes);
+        let values_len = d.values.len() as u64;
+        let ranked = d
+            .values
+            .iter()
+            .zip(d.values.iter().skip(1))
+            .any(|(a, b)| a != b);
+        let rank = if ranked { bits_for(values_len) } else { 0 };
+        let need = (FIXED_BITS + bits_for(slots).max(1) + rank).div_ceil(8);
+        if need <= edge_bytes || need > 8 {
+            break (addr, order, slots);
+        }
+        edge_bytes = need;
+    };
+    let values: Vec<u64> = d.values.iter().collect();
+    let ranked = values.windows(2).any(|w| w[0] != w[1]);
+    let constant = if ranked {
+        0
+    } else {
+        values.first().copied().unwrap_or(0)
+    };
+    let target = bits_for(edges).max(1);
+    let rank = if ranked {
+        bits_for(values.len() as u64)
+    } else {
+        0
+    };
+    let mut value = if ranked {
+        bits_for(values.iter().copied().max().unwrap_or(0))
+    } else {
+        0
+    };
+    if value > 57 {
+        value = 64;
+    }
+    let record_bits = FIXED_BITS + target + rank;
+    if record_bits > 57 {
+        return Err(Error::TooLarge {
+            what: "DAWG edges",
+            limit: 1 << 40,
+        });
+    }
+    // The layout settled on `edge_bytes`, which holds at least `record_bits`.
+    let w = Widths {
+        edge: edge_bytes,
+        target,
+        rank,
+        value,
+    };
+    if record_bits.div_ceil(8) > edge_bytes {
+        return Err(Error::TooLarge {
+            what: "DAWG edges",
+            limit: 1 << 40,
+        });
+    }
+    let edges_len = (edges * w.edge as u64) as usize;
+    let values_off = format::align8(HEADER_LEN + edges_len + 8);
+    let values_len = if value == 64 {
+        values.len() * 8
+    } else {
+        (values.len() as u64 * value as u64).div_ceil(8) as usize
+    };
+    let file_len = values_off + values_len + 8;
+    let mut out = vec![0u8; file_len];
+    let body = &mut out[HEADER_LEN..HEADER_LEN + edges_len];
+    for &s in &order {
+        let st = &g.states[s as usize];
+        let mut before = st.is_final as u64;
+        let base = addr[s as usize];
+        for (i, &(label, t)) in st.edges.iter().enumerate() {
+            let ts = &g.states[t as usize];
+            let target = if ts.edges.is_empty() {
+                w.sink()
+            } else {
+                addr[t as usize]
+            };
+            let last = i + 1 == st.edges.len();
+            let dense = ts.edges.len() >= DENSE_EDGES;
+            let mut rec = label as u64
+                | (last as u64) << LABEL_BITS
+                | (ts.is_final as u64) << 9
+                | (dense as u64) << 10
+                | target << FIXED_BITS;
+            if ranked {
+                rec |= before << (FIXED_BITS + w.target);
+            }
+            let bit = (base + i as u64) * w.edge as u64 * 8;
+            write_bits(body, bit, w.edge * 8, rec);
+            before += ts.count;
+        }
+        if st.edges.len() >= DENSE_EDGES {
+            let start = (base * w.edge as u64 - BITMAP_BYTES) as usize;
+            for &(label, _) in &st.edges {
+                body[start + label as usize / 8] |= 1 << (label % 8);
+            }
+        }
+    }
+    let vals = &mut out[values_off..values_off + values_len];
+    for (i, &v) in values.iter().enumerate() {
+        if ranked && value == 64 {
+            vals[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        } else if ranked {
+            write_bits(vals, i as u64 * value as u64, value, v);
+        }
+    }
+    let root_final = g.states[super::ROOT as usize].is_final;
+    let root = if g.states[super::ROOT as usize].edges.is_empty() {
+        w.sink()
+    } else {
+        addr[super::ROOT as usize]
+    };
+    let mut flags = 0;
+    if root_final {
+        flags |= FLAG_ROOT_FINAL;
+    }
+    if ranked {
+        flags |= FLAG_RANKED;
+    }
+    if g.states[super::ROOT as usize].edges.len() >= DENSE_EDGES {
+        flags |= FLAG_ROOT_DENSE;
+    }
+    let h = &mut out[..HEADER_LEN];
+    h[..8].copy_from_slice(&MAGIC);
+    h[8..12].copy_from_slice(&KIND_DAWG.to_le_bytes());
+    h[12..16].copy_from_slice(&VERSION.to_le_bytes());
+    h[OFF_FILE_LEN..OFF_FILE_LEN + 8].copy_from_slice(&(file_len as u64).to_le_bytes());
+    h[OFF_TERMS..OFF_TERMS + 8].copy_from_slice(&(values.len() as u64).to_le_bytes());
+    h[OFF_EDGES..OFF_EDGES + 8].copy_from_slice(&edges.to_le_bytes());
+    h[OFF_ROOT..OFF_ROOT + 8].copy_from_slice(&root.to_le_bytes());
+    h[OFF_MAX_LEN..OFF_MAX_LEN + 4].copy_from_slice(&(d.max_len as u32).to_le_bytes());
+    h[OFF_WIDTHS..OFF_WIDTHS + 4].copy_from_slice(&[
+        w.edge as u8,
+        w.target as u8,
+        w.rank as u8,
+        w.value as u8,
+    ]);
+    h[OFF_FLAGS..OFF_FLAGS + 4].copy_from_slice(&flags.to_le_bytes());
+    h[OFF_CONSTANT..OFF_CONSTANT + 8].copy_from_slice(&constant.to_le_bytes());
+    h[OFF_VALUES..OFF_VALUES + 8].copy_from_slice(&(values_off as u64).to_le_bytes());
+    let body_crc = crc32fast::hash(&out[HEADER_LEN..]);
+    out[OFF_BODY_CRC..OFF_BODY_CRC + 4].copy_from_slice(&body_crc.to_le_bytes());
+    let header_crc = crc32fast::hash(&out[..OFF_HEADER_CRC]);
+    out[OFF_HEADER_CRC..OFF_HEADER_CRC + 4].copy_from_slice(&header_crc.to_le_bytes());
+    Ok(out)
+}
+
+/// Header fields after validation.
+#[derive(Debug, Clone)]
+struct Meta {
+    terms: u64,
+    edges: u64,
+    root: u64,
+    root_final: bool,
+    root_dense: bool,
+    ranked: bool,
+    max_len: u32,
+    w: Widths,
+    constant: u64,
+    edges_range: std::ops::Range<usize>,
+    values_range: std::ops::Range<usize>,
+}
+
+fn invalid(what: &'static str, value: u64) -> FormatError {
+    FormatError::Invalid { what, value }
+}
+
+fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
+    format::check_common_header(bytes, HEADER_LEN, OFF_HEADER_CRC, KIND_DAWG, VERSION)?;
+    let f = Fields::new(bytes);
+    let file_len = f.u64(OFF_FILE_LEN);
+    if file_len != bytes.len() as u64 {
+        return Err(FormatError::Truncated {
+            expected: file_len,
+            got: bytes.len() as u64,
+        });
+    }
+    let [edge, target, rank, value] = f.u32(OFF_WIDTHS).to_le_bytes().map(u32::from);
+    let flags = f.u32(OFF_FLAGS);
+    if flags & !(FLAG_ROOT_FINAL | FLAG_RANKED | FLAG_ROOT_DENSE) != 0 {
+        return Err(invalid("flags", flags as u64));
+    }
+    if f.u32(OFF_RESERVED) != 0
+        || bytes[OFF_HEADER_CRC + 4..HEADER_LEN]
+            .iter()
+            .any(|&b| b != 0)
+    {
+        return Err(invalid("reserved header bytes", 0));
+    }
+    let ranked = flags & FLAG_RANKED != 0;
+    let record_bits = FIXED_BITS + target + rank;
+    if target == 0
+        || record_bits > 57
+        || edge < record_bits.div_ceil(8)
+        || edge > 8
+        || (!ranked && rank != 0)
+    {
+        return Err(invalid("edge record widths", f.u32(OFF_WIDTHS) as u64));
+    }
+    if !(value <= 57 || value == 64) || (!ranked && value != 0) {
+        return Err(invalid("value width", value as u64));
+    }
+    let w = Widths {
+        edge,
+        target,
+        rank,
+        value,
+    };
+    let terms = f.u64(OFF_TERMS);
+    let edges = f.u64(OFF_EDGES);
+    if edges > w.sink() {
+        return Err(invalid("edge count", edges));
+    }
+    let root = f.u64(OFF_ROOT);
+    if root != w.sink() && root >= edges.max(1) {
+        return Err(invalid("root address", root));
+    }
+    let max_len = f.u32(OFF_MAX_LEN);
+    if max_len as usize > crate::MAX_TERM_LEN {
+        return Err(invalid("maximum term length", max_len as u64));
+    }
+    let edges_end = edges
+        .checked_mul(edge as u64)
+        .and_then(|n| n.checked_add(HEADER_LEN as u64))
+        .filter(|&n| n + 8 <= file_len)
+        .ok_or(invalid("edge count", edges))?;
+    let values_off = f.u64(OFF_VALUES);
+    let values_len = if value == 64 {
+        terms.checked_mul(8)
+    } else {
+        terms.checked_mul(value as u64).map(|b| b.div_ceil(8))
+    };
+    let expected_values_off = format::align8(edges_end as usize + 8) as u64;
+    if values_off != expected_values_off {
+        return Err(invalid("values offset", values_off));
+    }
+    let expected_len = values_len
+        .and_then(|l| l.checked_add(values_off + 8))
+        .ok_or(invalid("term count", terms))?;
+    if expected_len != file_len {
+        return Err(FormatError::Truncated {
+            expected: expected_len,
+            got: file_len,
+        });
+    }
+    Ok(Meta {
+        terms,
+        edges,
+        root,
+        root_final: flags & FLAG_ROOT_FINAL != 0,
+        root_dense: flags & FLAG_ROOT_DENSE != 0,
+        ranked,
+        max_len,
+        w,
+        constant: f.u64(OFF_CONSTANT),
+        // Both sections are followed by 8 bytes of padding so a record or value can be read
+        // with one 8-byte load.
+        edges_range: HEADER_LEN..edges_end as usize + 8,
+        values_range: values_off as usize..file_len as usize,
+    })
+}
+
+/// A saved DAWG, read in place (mapped or in memory). Read-only; [`DawgFile::to_dawg`] gives
+/// an editable copy.
+pub struct DawgFile {
+    bytes: Bytes,
+    meta: Meta,
+    /// Byte length of the edge records (without padding).
+    records_end: usize,
+}
+
+/// One decoded edge record.
+#[derive(Clone, Copy)]
+struct Edge {
+    label: u8,
+    last: bool,
+    target_final: bool,
+    target_dense: bool,
+    target: u64,
+    before: u64,
+}
+
+impl DawgFile {
+    fn from_bytes(bytes: Bytes) -> Result<Self> {
+        let meta = parse(bytes.as_slice())?;
+        let records_end = (meta.edges * meta.w.edge as u64) as usize;
+        Ok(DawgFile {
+            bytes,
+            meta,
+            records_end,
+        })
+    }
+
+    /// Wraps a saved image held in memory; the header is validated.
+    pub fn from_vec(image: Vec<u8>) -> Result<Self> {
+        Self::from_bytes(Bytes::Owned(image))
+    }
+
+    /// Maps a saved DAWG. O(1): checks the header only; [`DawgFile::verify`] checks the body.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = Bytes::map_file(path, HEADER_LEN)?;
+        Self::from_bytes(bytes).map_err(|e| e.with_path(path))
+    }
+
+    /// Checks the body checksum: O(size).
+    pub fn verify(&self) -> Result<()> {
+        let b = self.as_bytes();
+        let stored = format::le_u32(b, OFF_BODY_CRC).unwrap_or(0);
+        let actual = crc32fast::hash(&b[HEADER_LEN..]);
+        if stored != actual {
+            return Err(FormatError::ChecksumMismatch {
+                what: "body",
+                expected: stored,
+                got: actual,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        crate::bytes::write_atomic(path.as_ref(), self.as_bytes())
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+
+    pub fn size_bytes(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.bytes, Bytes::Mapped(_))
+    }
+
+    /// Number of edge records.
+    pub fn edge_count(&self) -> u64 {
+        self.meta.edges
+    }
+
+    /// An editable copy (O(n): the terms are listed and rebuilt).
+    pub fn to_dawg(&self) -> Dawg {
+        let pairs: Vec<(Vec<u8>, u64)> = self.prefix_walk(b"").collect();
+        Dawg::from_sorted_unique(pairs.iter().map(|(t, v)| (&t[..], *v)))
+    }
+
+    /// Decodes the record at byte offset `off` of the edge section (records end at
+    /// `records_end`; the section has 8 bytes of padding so the load stays in bounds).
+    #[inline(always)]
+    fn edge_at(&self, body: &[u8], off: usize) -> Option<Edge> {
+        if off >= self.records_end {
+            return None;
+        }
+        let w = self.meta.w;
+        let rec = le_u64(body, off)?;
+        Some(Edge {
+            label: rec as u8,
+            last: rec >> LABEL_BITS & 1 == 1,
+            target_final: rec >> 9 & 1 == 1,
+            target_dense: rec >> 10 & 1 == 1,
+            target: (rec >> FIXED_BITS) & mask(w.target),
+            before: (rec >> (FIXED_BITS + w.target)) & mask(w.rank),
+        })
+    }
+
+    #[inline(always)]
+    fn body(&self) -> &[u8] {
+        &self.as_bytes()[self.meta.edges_range.clone()]
+    }
+
+    /// Byte offset of the record with index `index` (saturating: far addresses are simply
+    /// out of bounds).
+    #[inline(always)]
+    fn offset(&self, index: u64) -> usize {
+        usize::try_from(index.saturating_mul(self.meta.w.edge as u64)).unwrap_or(usize::MAX)
+    }
+
+    fn value_at(&self, rank: u64) -> Option<u64> {
+        if !self.meta.ranked {
+            return Some(self.meta.constant);
+        }
+        let vals = &self.as_bytes()[self.meta.values_range.clone()];
+        match self.meta.w.value {
+            64 => le_u64(vals, (rank * 8) as usize),
+            bits => Some(read_bits(vals, rank * bits as u64, bits)),
+        }
+    }
+}
+
+/// A state of a [`DawgFile`].
+#[derive(Clone, Copy)]
+pub struct DawgFileNode<'a> {
+    file: &'a DawgFile,
+    /// Address of the first edge (the sink address for the edge-less state).
+    addr: u64,
+    is_final: bool,
+    /// A label bitmap precedes the records.
+    dense: bool,
+    rank: u64,
+}
+
+impl<'a> DawgFileNode<'a> {
+    fn follow(&self, e: Edge) -> Self {
+        DawgFileNode {
+            file: self.file,
+            addr: e.target,
+            is_final: e.target_final,
+            dense: e.target_dense,
+            rank: self.rank + e.before,
+        }
+    }
+}
+
+impl<'a> Node for DawgFileNode<'a> {
+    type Edges = DawgFileEdges<'a>;
+
+    #[inline]
+    fn transition(&self, unit: u8) -> Option<Self> {
+        let f = self.file;
+        let body = f.body();
+        let step = f.meta.w.edge as usize;
+        let mut off = f.offset(self.addr);
+        if self.dense {
+            // Bit test, then the record's index among the state's edges is the number of
+            // smaller labels present.
+            let map = off
+                .checked_sub(BITMAP_BYTES as usize)
+                .and_then(|s| body.get(s..off))?;
+            let word = |i: usize| le_u64(map, i * 8).unwrap_or(0);
+            let (wi, bit) = (unit as usize / 64, unit as u32 % 64);
+            if word(wi) >> bit & 1 == 0 {
+                return None;
+            }
+            let below = (0..wi).map(|i| word(i).count_ones()).sum::<u32>()
+                + (word(wi) & mask(bit)).count_ones();
+            let e = f.edge_at(body, off + below as usize * step)?;
+            return (e.label == unit).then(|| self.follow(e));
+        }
+        loop {
+            let e = f.edge_at(body, off)?;
+            if e.label == unit {
+                return Some(self.follow(e));
+            }
+            if e.label > unit || e.last {
+                return None;
+            }
+            off += step;
+        }
+    }
+
+    fn value(&self) -> Option<u64> {
+        if self.is_final {
+            self.file.value_at(self.rank)
+        } else {
+            None
+        }
+    }
+
+    fn edges(&self) -> DawgFileEdges<'a> {
+        DawgFileEdges {
+            node: *self,
+            next: self.addr,
+            done: false,
+        }
+    }
+}
+
+/// Edges of a [`DawgFileNode`], in byte order.
+pub struct DawgFileEdges<'a> {
+    node: DawgFileNode<'a>,
+    next: u64,
+    done: bool,
+}
+
+impl<'a> Iterator for DawgFileEdges<'a> {
+    type Item = (u8, DawgFileNode<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let f = self.node.file;
+        let Some(e) = f.edge_at(f.body(), f.offset(self.next)) else {
+            self.done = true;
+            return None;
+        };
+        self.done = e.last;
+        self.next += 1;
+        Some((e.label, self.node.follow(e)))
+    }
+}
+
+impl Dictionary for DawgFile {
+    type Node<'a> = DawgFileNode<'a>;
+
+    fn root(&self) -> DawgFileNode<'_> {
+        DawgFileNode {
+            file: self,
+            addr: self.meta.root,
+            is_final: self.meta.root_final,
+            dense: self.meta.root_dense,
+            rank: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.meta.terms as usize
+    }
+
+    fn max_term_len(&self) -> usize {
+        self.meta.max_len as usize
+    }
+}

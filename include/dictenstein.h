@@ -35,12 +35,12 @@
 #define DICTENSTEIN_KIND_DOUBLE_ARRAY 1
 
 /**
- * Kind of dictionary: minimal DAWG. Not built yet: creating one returns DICTENSTEIN_UNSUPPORTED.
+ * Kind of dictionary: minimal DAWG (shares suffixes; insert and remove keep it minimal).
  */
 #define DICTENSTEIN_KIND_DAWG 2
 
 /**
- * Kind of dictionary: adaptive radix trie. Not built yet: DICTENSTEIN_UNSUPPORTED.
+ * Kind of dictionary: adaptive radix trie (mutable; readers never block).
  */
 #define DICTENSTEIN_KIND_ART 3
 
@@ -53,6 +53,26 @@
  * Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
  */
 #define DICTENSTEIN_OPEN_VERIFY 1
+
+/**
+ * Range cursor flag: exclude the lower bound itself (default: included).
+ */
+#define DICTENSTEIN_RANGE_LO_EXCLUSIVE 1
+
+/**
+ * Range cursor flag: include the upper bound itself (default: excluded).
+ */
+#define DICTENSTEIN_RANGE_HI_INCLUSIVE 2
+
+/**
+ * Range cursor flag: no lower bound (`lo` is ignored and may be NULL).
+ */
+#define DICTENSTEIN_RANGE_NO_LO 4
+
+/**
+ * Range cursor flag: no upper bound (`hi` is ignored and may be NULL).
+ */
+#define DICTENSTEIN_RANGE_NO_HI 8
 
 /**
  * Major version of the library this header belongs to.
@@ -87,7 +107,9 @@ typedef struct dictenstein_builder dictenstein_builder;
 typedef struct dictenstein_cursor dictenstein_cursor;
 
 /**
- * A dictionary of any kind. Read operations are safe from any number of threads at once.
+ * A dictionary of any kind. Every operation is safe from any number of threads at once:
+ * reads never block on the adaptive radix trie; on the DAWG a write waits for reads in
+ * progress and reads wait for a write in progress; the double-array trie is read-only.
  */
 typedef struct dictenstein_dict dictenstein_dict;
 
@@ -173,8 +195,7 @@ extern "C" {
  * Parameters: `kind`: one of the `DICTENSTEIN_KIND_*` constants. `builder`: receives the new
  * builder (required). `error`: optional error details (see the header's introduction).
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
- * `builder`; DICTENSTEIN_UNSUPPORTED for a kind that is not built yet (only
- * DICTENSTEIN_KIND_DOUBLE_ARRAY is built in this version).
+ * `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
  * Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
  * Threads: safe from any thread.
  *
@@ -371,8 +392,12 @@ dictenstein_status dictenstein_dict_longest_prefix(const struct dictenstein_dict
  * Memory: free with `dictenstein_cursor_free`. The cursor holds a reference to the
  * dictionary's data, so `dictenstein_dict_free` may be called before the cursor is freed.
  * The prefix bytes are copied.
- * Threads: the dictionary may be read by other threads meanwhile; the cursor itself must be
- * used by one thread at a time.
+ * Consistency: on a DAWG the cursor reads the version current when it was opened (a write
+ * meanwhile copies the DAWG once); on an adaptive radix trie it streams the live trie in
+ * batches, so a term written meanwhile may or may not appear, while every term present
+ * throughout appears once, in order. A double-array trie never changes.
+ * Threads: the dictionary may be used by other threads meanwhile; the cursor itself must be
+ * used by one thread at a time (it may move between threads).
  *
  * # Safety
  * `dict` NULL or live; a non-NULL `prefix` readable for `prefix_len` bytes; `cursor` and
@@ -425,6 +450,120 @@ void dictenstein_cursor_free(struct dictenstein_cursor *cursor);
  * `dict` must be NULL or a live dictionary, freed at most once.
  */
 void dictenstein_dict_free(struct dictenstein_dict *dict);
+
+/**
+ * Creates an empty dictionary of a mutable kind, to fill with `dictenstein_dict_insert` /
+ * `dictenstein_dict_upsert`.
+ *
+ * Parameters: `kind`: DICTENSTEIN_KIND_ART or DICTENSTEIN_KIND_DAWG. `dict`: receives the
+ * new dictionary (required). `error`: optional error details.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
+ * `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder)
+ * and DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
+ * Memory: free with `dictenstein_dict_free`. On failure `*dict` is untouched.
+ * Threads: safe from any thread.
+ *
+ * # Safety
+ * `dict` must be writable; `error` must be NULL or writable.
+ */
+dictenstein_status dictenstein_dict_new(uint32_t kind,
+                                        struct dictenstein_dict **dict,
+                                        struct dictenstein_error **error);
+
+/**
+ * Adds a term if it is absent; an existing term keeps its value.
+ *
+ * Parameters: `dict`: an adaptive radix trie or a DAWG. `term`, `term_len`: the term (any
+ * bytes; `term` may be NULL only when `term_len` is 0). `value`: its value. `inserted`:
+ * optional; receives true when the term was added, false when it was already present.
+ * `error`: optional error details.
+ * Returns: DICTENSTEIN_OK (whether or not the term was new); DICTENSTEIN_INVALID_ARGUMENT
+ * for a NULL dict or a NULL term with a non-zero length; DICTENSTEIN_TERM_TOO_LONG above
+ * DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie. Nothing changes
+ * on failure.
+ * Memory: the term is copied. A DAWG opened from a file becomes an in-memory copy at its
+ * first write (the file is not changed; save it to persist).
+ * Threads: safe from any number of threads; see `dictenstein_dict`.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `term` readable for `term_len` bytes; `inserted` and
+ * `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_insert(const struct dictenstein_dict *dict,
+                                           const uint8_t *term,
+                                           size_t term_len,
+                                           uint64_t value,
+                                           bool *inserted,
+                                           struct dictenstein_error **error);
+
+/**
+ * Inserts a term or overwrites its value.
+ *
+ * Parameters: as `dictenstein_dict_insert`, plus `previous` (optional): receives the old
+ * value when the term was present; `replaced` (optional): receives whether it was.
+ * Returns: as `dictenstein_dict_insert`.
+ * Memory, threads: as `dictenstein_dict_insert`.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `term` readable for `term_len` bytes; `previous`,
+ * `replaced` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_upsert(const struct dictenstein_dict *dict,
+                                           const uint8_t *term,
+                                           size_t term_len,
+                                           uint64_t value,
+                                           uint64_t *previous,
+                                           bool *replaced,
+                                           struct dictenstein_error **error);
+
+/**
+ * Removes a term.
+ *
+ * Parameters: `dict`: an adaptive radix trie or a DAWG. `term`, `term_len`: the term.
+ * `value`: optional; receives the removed term's value. `error`: optional error details.
+ * Returns: DICTENSTEIN_OK when removed; DICTENSTEIN_NOT_FOUND when absent (no error object);
+ * DICTENSTEIN_INVALID_ARGUMENT, DICTENSTEIN_TERM_TOO_LONG, DICTENSTEIN_UNSUPPORTED as for
+ * `dictenstein_dict_insert`.
+ * Memory, threads: as `dictenstein_dict_insert`.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `term` readable for `term_len` bytes; `value` and `error`
+ * NULL or writable.
+ */
+dictenstein_status dictenstein_dict_remove(const struct dictenstein_dict *dict,
+                                           const uint8_t *term,
+                                           size_t term_len,
+                                           uint64_t *value,
+                                           struct dictenstein_error **error);
+
+/**
+ * Opens a cursor over the terms between two bounds, in byte order. Read it with
+ * `dictenstein_cursor_next`.
+ *
+ * Parameters: `dict`: an adaptive radix trie. `lo`, `lo_len`: the lower bound (included
+ * unless DICTENSTEIN_RANGE_LO_EXCLUSIVE; ignored with DICTENSTEIN_RANGE_NO_LO). `hi`,
+ * `hi_len`: the upper bound (excluded unless DICTENSTEIN_RANGE_HI_INCLUSIVE; ignored with
+ * DICTENSTEIN_RANGE_NO_HI). A bound pointer may be NULL when its length is 0 or it is
+ * ignored. `flags`: a combination of the DICTENSTEIN_RANGE_* flags. `cursor`: receives the
+ * cursor (required). `error`: optional error details.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL bound
+ * with a non-zero length, unknown flags); DICTENSTEIN_UNSUPPORTED for the other kinds (use
+ * `dictenstein_dict_prefix_cursor`; range cursors over them are not built yet).
+ * Memory: as `dictenstein_dict_prefix_cursor`; the bounds are copied.
+ * Consistency and threads: as `dictenstein_dict_prefix_cursor`.
+ *
+ * # Safety
+ * `dict` NULL or live; non-NULL bounds readable for their lengths; `cursor` and `error`
+ * NULL or writable.
+ */
+dictenstein_status dictenstein_dict_range_cursor(const struct dictenstein_dict *dict,
+                                                 const uint8_t *lo,
+                                                 size_t lo_len,
+                                                 const uint8_t *hi,
+                                                 size_t hi_len,
+                                                 uint32_t flags,
+                                                 struct dictenstein_cursor **cursor,
+                                                 struct dictenstein_error **error);
 
 /**
  * The status of the failed call that produced `error`.

@@ -68,6 +68,22 @@ impl Graph {
             .sum()
     }
 
+    pub fn heap_bytes(&self) -> usize {
+        let states = self.states.capacity() * std::mem::size_of::<State>()
+            + self
+                .states
+                .iter()
+                .map(|s| s.edges.capacity() * std::mem::size_of::<(u8, StateId)>())
+                .sum::<usize>();
+        let register = self.register.capacity() * (8 + std::mem::size_of::<Vec<StateId>>())
+            + self
+                .register
+                .values()
+                .map(|b| b.capacity() * 4)
+                .sum::<usize>();
+        states + register + self.free.capacity() * 4
+    }
+
     pub fn target(&self, s: StateId, label: u8) -> Option<StateId> {
         let e = &self.states[s as usize].edges;
         e.binary_search_by_key(&label, |x| x.0).ok().map(|i| e[i].1)

@@ -89,6 +89,11 @@ impl Dawg {
         self.g.edge_count()
     }
 
+    /// Heap bytes held: states with their edge vectors, the register and the values.
+    pub fn heap_bytes(&self) -> usize {
+        self.g.heap_bytes() + self.values.len() * 8
+    }
+
     /// Adds or overwrites; returns the previous value.
     fn put(&mut self, term: &[u8], value: u64, overwrite: bool) -> Result<Option<u64>> {
         check_term(term)?;

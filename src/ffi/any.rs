@@ -1,22 +1,36 @@
 //! The one dictionary handle: every backend behind a single type, chosen by kind.
 
+use crate::art::{Art, Range};
 use crate::dat::{DatNode, DoubleArray, DoubleArrayBuilder};
-use crate::dict::Dictionary;
+use crate::dawg::{Dawg, DawgFile, DawgFileNode, DawgNode};
+use crate::dict::{Dictionary, MutableDictionary};
 use crate::error::{Error, Result};
 use crate::walk::PrefixWalk;
+use parking_lot::RwLock;
+use std::ops::Bound;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Kind of dictionary: double-array trie (static, fastest lookups).
 pub const DICTENSTEIN_KIND_DOUBLE_ARRAY: u32 = 1;
-/// Kind of dictionary: minimal DAWG. Not built yet: creating one returns DICTENSTEIN_UNSUPPORTED.
+/// Kind of dictionary: minimal DAWG (shares suffixes; insert and remove keep it minimal).
 pub const DICTENSTEIN_KIND_DAWG: u32 = 2;
-/// Kind of dictionary: adaptive radix trie. Not built yet: DICTENSTEIN_UNSUPPORTED.
+/// Kind of dictionary: adaptive radix trie (mutable; readers never block).
 pub const DICTENSTEIN_KIND_ART: u32 = 3;
 /// Kind of dictionary: suffix automaton. Not built yet: DICTENSTEIN_UNSUPPORTED.
 pub const DICTENSTEIN_KIND_SUFFIX_AUTOMATON: u32 = 4;
 
 /// Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
 pub const DICTENSTEIN_OPEN_VERIFY: u32 = 1;
+
+/// Range cursor flag: exclude the lower bound itself (default: included).
+pub const DICTENSTEIN_RANGE_LO_EXCLUSIVE: u32 = 1;
+/// Range cursor flag: include the upper bound itself (default: excluded).
+pub const DICTENSTEIN_RANGE_HI_INCLUSIVE: u32 = 2;
+/// Range cursor flag: no lower bound (`lo` is ignored and may be NULL).
+pub const DICTENSTEIN_RANGE_NO_LO: u32 = 4;
+/// Range cursor flag: no upper bound (`hi` is ignored and may be NULL).
+pub const DICTENSTEIN_RANGE_NO_HI: u32 = 8;
 
 /// A validated dictionary kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,28 +66,41 @@ impl DictKind {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             DictKind::DoubleArray => "double-array trie",
-            DictKind::Dawg => "DAWG (not built yet)",
-            DictKind::Art => "adaptive radix trie (not built yet)",
+            DictKind::Dawg => "DAWG",
+            DictKind::Art => "adaptive radix trie",
             DictKind::SuffixAutomaton => "suffix automaton (not built yet)",
         }
     }
 }
 
-/// A builder of any kind.
+/// A builder of any kind: the double-array trie has its own; the mutable kinds collect pairs
+/// and are built in one pass at the end (the DAWG with the sorted-input construction).
 pub enum AnyBuilder {
     DoubleArray(DoubleArrayBuilder),
+    Pairs(DictKind, Vec<(Vec<u8>, u64)>),
+}
+
+fn check_term(term: &[u8]) -> Result<()> {
+    if term.len() > crate::MAX_TERM_LEN {
+        return Err(Error::TermTooLong {
+            len: term.len(),
+            max: crate::MAX_TERM_LEN,
+        });
+    }
+    Ok(())
 }
 
 impl AnyBuilder {
     pub fn new(kind: DictKind) -> Result<Self> {
         match kind {
             DictKind::DoubleArray => Ok(AnyBuilder::DoubleArray(DoubleArrayBuilder::new())),
-            other => Err(Error::Unsupported {
+            DictKind::Dawg | DictKind::Art => Ok(AnyBuilder::Pairs(kind, Vec::new())),
+            DictKind::SuffixAutomaton => Err(Error::Unsupported {
                 operation: "building",
-                backend: other.name(),
+                backend: kind.name(),
             }),
         }
     }
@@ -81,37 +108,180 @@ impl AnyBuilder {
     pub fn add(&mut self, term: &[u8], value: u64) -> Result<()> {
         match self {
             AnyBuilder::DoubleArray(b) => b.add(term, value),
+            AnyBuilder::Pairs(_, pairs) => {
+                check_term(term)?;
+                pairs.push((term.to_vec(), value));
+                Ok(())
+            }
         }
     }
 
     pub fn finish(&mut self) -> Result<AnyDict> {
         match self {
             AnyBuilder::DoubleArray(b) => Ok(AnyDict::DoubleArray(b.finish()?)),
+            AnyBuilder::Pairs(DictKind::Dawg, pairs) => {
+                let d = Dawg::from_pairs(std::mem::take(pairs))?;
+                Ok(AnyDict::Dawg(RwLock::new(Arc::new(DawgRepr::Mem(d)))))
+            }
+            AnyBuilder::Pairs(_, pairs) => {
+                let art = Art::new();
+                for (k, v) in std::mem::take(pairs) {
+                    art.upsert(&k, v)?;
+                }
+                Ok(AnyDict::Art(art))
+            }
+        }
+    }
+}
+
+/// A DAWG as the handle holds it: editable in memory, or a mapped file until the first write
+/// turns it into an editable copy.
+pub enum DawgRepr {
+    Mem(Dawg),
+    File(DawgFile),
+}
+
+impl DawgRepr {
+    fn get(&self, term: &[u8]) -> Option<u64> {
+        match self {
+            DawgRepr::Mem(d) => d.get(term),
+            DawgRepr::File(d) => d.get(term),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            DawgRepr::Mem(d) => d.len(),
+            DawgRepr::File(d) => d.len(),
         }
     }
 }
 
 /// A dictionary of any kind, behind one set of operations.
+///
+/// The DAWG sits behind a lock around an `Arc`: readers and cursors take a snapshot (an `Arc`
+/// clone) under a short read lock; a writer edits in place when no snapshot is out and copies
+/// the DAWG first when one is, so an open cursor always sees the version it started on.
 pub enum AnyDict {
     DoubleArray(DoubleArray),
+    Dawg(RwLock<Arc<DawgRepr>>),
+    Art(Art),
 }
 
-/// A streaming prefix walk over any kind.
+/// What a cursor reads from: the dictionary handle, or a snapshot of a DAWG.
+pub enum CursorSource {
+    Dict(Arc<AnyDict>),
+    Dawg(Arc<DawgRepr>),
+}
+
+/// A streaming walk over any kind.
 pub enum AnyWalk<'a> {
     DoubleArray(PrefixWalk<DatNode<'a>>),
+    DawgMem(PrefixWalk<DawgNode<'a>>),
+    DawgFile(PrefixWalk<DawgFileNode<'a>>),
+    Art {
+        range: Range<'a>,
+        current: Option<(Vec<u8>, u64)>,
+    },
 }
 
 impl AnyWalk<'_> {
     pub fn next_entry(&mut self) -> Option<(&[u8], u64)> {
         match self {
             AnyWalk::DoubleArray(w) => w.next_entry(),
+            AnyWalk::DawgMem(w) => w.next_entry(),
+            AnyWalk::DawgFile(w) => w.next_entry(),
+            AnyWalk::Art { range, current } => {
+                *current = range.next();
+                current.as_ref().map(|(k, v)| (&k[..], *v))
+            }
         }
     }
 }
 
+impl CursorSource {
+    /// The source a cursor over `dict` reads: a DAWG snapshot, or the handle itself.
+    pub fn of(dict: &Arc<AnyDict>) -> Self {
+        match &**dict {
+            AnyDict::Dawg(lock) => CursorSource::Dawg(Arc::clone(&lock.read())),
+            _ => CursorSource::Dict(Arc::clone(dict)),
+        }
+    }
+
+    pub fn prefix_walk(&self, prefix: &[u8]) -> AnyWalk<'_> {
+        match self {
+            CursorSource::Dawg(r) => match &**r {
+                DawgRepr::Mem(d) => AnyWalk::DawgMem(d.prefix_walk(prefix)),
+                DawgRepr::File(d) => AnyWalk::DawgFile(d.prefix_walk(prefix)),
+            },
+            CursorSource::Dict(d) => match &**d {
+                AnyDict::DoubleArray(d) => AnyWalk::DoubleArray(d.prefix_walk(prefix)),
+                AnyDict::Art(a) => AnyWalk::Art {
+                    range: a.prefix(prefix),
+                    current: None,
+                },
+                AnyDict::Dawg(_) => unreachable!("DAWG cursors read a snapshot"),
+            },
+        }
+    }
+
+    pub fn range(&self, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<AnyWalk<'_>> {
+        match self {
+            CursorSource::Dict(d) => match &**d {
+                AnyDict::Art(a) => Ok(AnyWalk::Art {
+                    range: a.range(lo, hi),
+                    current: None,
+                }),
+                other => Err(Error::Unsupported {
+                    operation: "range cursors",
+                    backend: other.kind().name(),
+                }),
+            },
+            CursorSource::Dawg(_) => Err(Error::Unsupported {
+                operation: "range cursors",
+                backend: "DAWG",
+            }),
+        }
+    }
+}
+
+/// The kind stored at byte 8 of a libdictenstein file, if the file starts with the magic.
+fn peek_kind(path: &Path) -> Option<u32> {
+    use std::io::Read;
+    let mut head = [0u8; 12];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    (head[..8] == crate::format::MAGIC)
+        .then(|| u32::from_le_bytes([head[8], head[9], head[10], head[11]]))
+}
+
 impl AnyDict {
+    /// An empty dictionary of a mutable kind.
+    pub fn new_empty(kind: DictKind) -> Result<Self> {
+        match kind {
+            DictKind::Art => Ok(AnyDict::Art(Art::new())),
+            DictKind::Dawg => Ok(AnyDict::Dawg(RwLock::new(Arc::new(DawgRepr::Mem(
+                Dawg::new(),
+            ))))),
+            DictKind::DoubleArray => Err(Error::Unsupported {
+                operation: "creating an empty mutable dictionary (it is static: use a builder)",
+                backend: kind.name(),
+            }),
+            DictKind::SuffixAutomaton => Err(Error::Unsupported {
+                operation: "creating",
+                backend: kind.name(),
+            }),
+        }
+    }
+
     /// Opens a saved dictionary; the kind is read from the file.
     pub fn open(path: &Path, verify: bool) -> Result<Self> {
+        if peek_kind(path) == Some(crate::format::KIND_DAWG) {
+            let d = DawgFile::open(path)?;
+            if verify {
+                d.verify().map_err(|e| e.with_path(path))?;
+            }
+            return Ok(AnyDict::Dawg(RwLock::new(Arc::new(DawgRepr::File(d)))));
+        }
         let d = DoubleArray::open(path)?;
         if verify {
             d.verify().map_err(|e| e.with_path(path))?;
@@ -122,24 +292,46 @@ impl AnyDict {
     pub fn kind(&self) -> DictKind {
         match self {
             AnyDict::DoubleArray(_) => DictKind::DoubleArray,
+            AnyDict::Dawg(_) => DictKind::Dawg,
+            AnyDict::Art(_) => DictKind::Art,
         }
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
         match self {
             AnyDict::DoubleArray(d) => d.save(path),
+            AnyDict::Dawg(lock) => {
+                let snapshot = Arc::clone(&lock.read());
+                match &*snapshot {
+                    DawgRepr::Mem(d) => d.save(path),
+                    DawgRepr::File(d) => d.save(path),
+                }
+            }
+            AnyDict::Art(_) => Err(Error::Unsupported {
+                operation:
+                    "saving to a file (the durable store is the persistent form; not built yet)",
+                backend: "adaptive radix trie",
+            }),
         }
     }
 
+    /// Checks the stored image's checksums; in-memory dictionaries have none to check.
     pub fn verify(&self) -> Result<()> {
         match self {
             AnyDict::DoubleArray(d) => d.verify(),
+            AnyDict::Dawg(lock) => match &**lock.read() {
+                DawgRepr::File(d) => d.verify(),
+                DawgRepr::Mem(_) => Ok(()),
+            },
+            AnyDict::Art(_) => Ok(()),
         }
     }
 
     pub fn len(&self) -> usize {
         match self {
             AnyDict::DoubleArray(d) => d.len(),
+            AnyDict::Dawg(lock) => lock.read().len(),
+            AnyDict::Art(a) => a.len(),
         }
     }
 
@@ -147,27 +339,90 @@ impl AnyDict {
         self.len() == 0
     }
 
+    /// Bytes of the file image (static kinds and opened DAWGs) or of heap held by the
+    /// structure (ART nodes and leaves; the DAWG's states, edges and values).
     pub fn size_bytes(&self) -> usize {
         match self {
             AnyDict::DoubleArray(d) => d.size_bytes(),
+            AnyDict::Dawg(lock) => match &**lock.read() {
+                DawgRepr::Mem(d) => d.heap_bytes(),
+                DawgRepr::File(d) => d.size_bytes(),
+            },
+            AnyDict::Art(a) => a.heap_bytes(),
         }
     }
 
     pub fn get(&self, term: &[u8]) -> Option<u64> {
         match self {
             AnyDict::DoubleArray(d) => d.get(term),
+            AnyDict::Dawg(lock) => lock.read().get(term),
+            AnyDict::Art(a) => a.get(term),
         }
     }
 
     pub fn longest_prefix(&self, text: &[u8]) -> Option<(usize, u64)> {
         match self {
             AnyDict::DoubleArray(d) => d.longest_prefix(text),
+            AnyDict::Dawg(lock) => match &**lock.read() {
+                DawgRepr::Mem(d) => d.longest_prefix(text),
+                DawgRepr::File(d) => d.longest_prefix(text),
+            },
+            AnyDict::Art(a) => a.pin().longest_prefix(text),
         }
     }
 
-    pub fn prefix_walk(&self, prefix: &[u8]) -> AnyWalk<'_> {
+    /// Runs a write on a mutable kind.
+    fn write<T>(
+        &self,
+        operation: &'static str,
+        art: impl FnOnce(&Art) -> Result<T>,
+        dawg: impl FnOnce(&mut Dawg) -> Result<T>,
+    ) -> Result<T> {
         match self {
-            AnyDict::DoubleArray(d) => AnyWalk::DoubleArray(d.prefix_walk(prefix)),
+            AnyDict::Art(a) => art(a),
+            AnyDict::Dawg(lock) => {
+                let mut guard = lock.write();
+                if Arc::get_mut(&mut guard).is_none_or(|r| matches!(r, DawgRepr::File(_))) {
+                    // A cursor holds the current version, or it is a mapped file: write to an
+                    // editable copy and publish it (the cursor keeps the old one).
+                    let copy = match &**guard {
+                        DawgRepr::Mem(d) => d.clone(),
+                        DawgRepr::File(f) => f.to_dawg(),
+                    };
+                    *guard = Arc::new(DawgRepr::Mem(copy));
+                }
+                match Arc::get_mut(&mut guard) {
+                    Some(DawgRepr::Mem(d)) => dawg(d),
+                    _ => unreachable!("the DAWG was just made private and editable"),
+                }
+            }
+            AnyDict::DoubleArray(_) => Err(Error::Unsupported {
+                operation,
+                backend: "double-array trie (static: build a new one with a builder)",
+            }),
         }
+    }
+
+    pub fn insert(&self, term: &[u8], value: u64) -> Result<bool> {
+        check_term(term)?;
+        self.write(
+            "inserting",
+            |a| a.insert(term, value),
+            |d| d.insert(term, value),
+        )
+    }
+
+    pub fn upsert(&self, term: &[u8], value: u64) -> Result<Option<u64>> {
+        check_term(term)?;
+        self.write(
+            "inserting",
+            |a| a.upsert(term, value),
+            |d| d.upsert(term, value),
+        )
+    }
+
+    pub fn remove(&self, term: &[u8]) -> Result<Option<u64>> {
+        check_term(term)?;
+        self.write("removing", |a| a.remove(term), |d| d.remove(term))
     }
 }

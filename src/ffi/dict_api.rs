@@ -1,13 +1,14 @@
-//! Exported functions for builders, dictionaries and prefix cursors.
+//! Exported functions for builders, dictionaries (lookups and writes) and cursors.
 //!
 //! Every fallible function takes `dictenstein_error **error` last: NULL means "no details
 //! wanted"; otherwise `*error` is set to NULL on success and to a new error object (freed with
 //! `dictenstein_error_free`) on any status of 10 or more. NOT_FOUND and END create none.
 
-use super::any::{AnyBuilder, AnyDict, AnyWalk, DictKind};
+use super::any::{AnyBuilder, AnyDict, AnyWalk, CursorSource, DictKind};
 pub use super::any::{
     DICTENSTEIN_KIND_ART, DICTENSTEIN_KIND_DAWG, DICTENSTEIN_KIND_DOUBLE_ARRAY,
-    DICTENSTEIN_KIND_SUFFIX_AUTOMATON, DICTENSTEIN_OPEN_VERIFY,
+    DICTENSTEIN_KIND_SUFFIX_AUTOMATON, DICTENSTEIN_OPEN_VERIFY, DICTENSTEIN_RANGE_HI_INCLUSIVE,
+    DICTENSTEIN_RANGE_LO_EXCLUSIVE, DICTENSTEIN_RANGE_NO_HI, DICTENSTEIN_RANGE_NO_LO,
 };
 use super::args::{self, Out};
 use super::boundary::{boundary, Outcome};
@@ -15,6 +16,7 @@ use super::error_obj::dictenstein_error;
 use super::handles::{borrow, borrow_mut, free_handle, new_handle};
 use super::status::dictenstein_status;
 use std::ffi::c_char;
+use std::ops::Bound;
 use std::sync::Arc;
 
 /// A dictionary under construction. Create with `dictenstein_builder_new`, free with
@@ -23,14 +25,16 @@ pub struct dictenstein_builder {
     inner: AnyBuilder,
 }
 
-/// A dictionary of any kind. Read operations are safe from any number of threads at once.
+/// A dictionary of any kind. Every operation is safe from any number of threads at once:
+/// reads never block on the adaptive radix trie; on the DAWG a write waits for reads in
+/// progress and reads wait for a write in progress; the double-array trie is read-only.
 pub struct dictenstein_dict {
     inner: Arc<AnyDict>,
 }
 
 self_cell::self_cell!(
     struct CursorCell {
-        owner: Arc<AnyDict>,
+        owner: CursorSource,
         #[not_covariant]
         dependent: AnyWalk,
     }
@@ -47,8 +51,7 @@ pub struct dictenstein_cursor {
 /// Parameters: `kind`: one of the `DICTENSTEIN_KIND_*` constants. `builder`: receives the new
 /// builder (required). `error`: optional error details (see the header's introduction).
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
-/// `builder`; DICTENSTEIN_UNSUPPORTED for a kind that is not built yet (only
-/// DICTENSTEIN_KIND_DOUBLE_ARRAY is built in this version).
+/// `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
 /// Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
 /// Threads: safe from any thread.
 ///
@@ -358,8 +361,12 @@ pub unsafe extern "C" fn dictenstein_dict_longest_prefix(
 /// Memory: free with `dictenstein_cursor_free`. The cursor holds a reference to the
 /// dictionary's data, so `dictenstein_dict_free` may be called before the cursor is freed.
 /// The prefix bytes are copied.
-/// Threads: the dictionary may be read by other threads meanwhile; the cursor itself must be
-/// used by one thread at a time.
+/// Consistency: on a DAWG the cursor reads the version current when it was opened (a write
+/// meanwhile copies the DAWG once); on an adaptive radix trie it streams the live trie in
+/// batches, so a term written meanwhile may or may not appear, while every term present
+/// throughout appears once, in order. A double-array trie never changes.
+/// Threads: the dictionary may be used by other threads meanwhile; the cursor itself must be
+/// used by one thread at a time (it may move between threads).
 ///
 /// # Safety
 /// `dict` NULL or live; a non-NULL `prefix` readable for `prefix_len` bytes; `cursor` and
@@ -378,7 +385,9 @@ pub unsafe extern "C" fn dictenstein_dict_prefix_cursor(
         // SAFETY: the caller guarantees `prefix` is readable for `prefix_len` bytes.
         let prefix = unsafe { args::bytes(prefix, prefix_len, "prefix") }?;
         let out = Out::required(cursor, "cursor")?;
-        let cell = CursorCell::new(Arc::clone(&d.inner), |owner| owner.prefix_walk(prefix));
+        let cell = CursorCell::new(CursorSource::of(&d.inner), |owner| {
+            owner.prefix_walk(prefix)
+        });
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { out.write(new_handle(dictenstein_cursor { cell })) };
         Ok(Outcome::Ok)
@@ -450,4 +459,218 @@ pub unsafe extern "C" fn dictenstein_cursor_free(cursor: *mut dictenstein_cursor
 pub unsafe extern "C" fn dictenstein_dict_free(dict: *mut dictenstein_dict) {
     // SAFETY: the caller guarantees the pointer is NULL or a live dictionary freed once.
     super::boundary::infallible((), || unsafe { free_handle(dict) })
+}
+
+/// Creates an empty dictionary of a mutable kind, to fill with `dictenstein_dict_insert` /
+/// `dictenstein_dict_upsert`.
+///
+/// Parameters: `kind`: DICTENSTEIN_KIND_ART or DICTENSTEIN_KIND_DAWG. `dict`: receives the
+/// new dictionary (required). `error`: optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
+/// `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder)
+/// and DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
+/// Memory: free with `dictenstein_dict_free`. On failure `*dict` is untouched.
+/// Threads: safe from any thread.
+///
+/// # Safety
+/// `dict` must be writable; `error` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_new(
+    kind: u32,
+    dict: *mut *mut dictenstein_dict,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        let out = Out::required(dict, "dict")?;
+        let d = AnyDict::new_empty(DictKind::from_u32(kind)?)?;
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(new_handle(dictenstein_dict { inner: Arc::new(d) })) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Adds a term if it is absent; an existing term keeps its value.
+///
+/// Parameters: `dict`: an adaptive radix trie or a DAWG. `term`, `term_len`: the term (any
+/// bytes; `term` may be NULL only when `term_len` is 0). `value`: its value. `inserted`:
+/// optional; receives true when the term was added, false when it was already present.
+/// `error`: optional error details.
+/// Returns: DICTENSTEIN_OK (whether or not the term was new); DICTENSTEIN_INVALID_ARGUMENT
+/// for a NULL dict or a NULL term with a non-zero length; DICTENSTEIN_TERM_TOO_LONG above
+/// DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie. Nothing changes
+/// on failure.
+/// Memory: the term is copied. A DAWG opened from a file becomes an in-memory copy at its
+/// first write (the file is not changed; save it to persist).
+/// Threads: safe from any number of threads; see `dictenstein_dict`.
+///
+/// # Safety
+/// `dict` NULL or live; a non-NULL `term` readable for `term_len` bytes; `inserted` and
+/// `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_insert(
+    dict: *const dictenstein_dict,
+    term: *const u8,
+    term_len: usize,
+    value: u64,
+    inserted: *mut bool,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
+        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        let added = d.inner.insert(term, value)?;
+        // SAFETY: the caller guarantees a non-NULL `inserted` is writable.
+        unsafe { Out::optional(inserted).write(added) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Inserts a term or overwrites its value.
+///
+/// Parameters: as `dictenstein_dict_insert`, plus `previous` (optional): receives the old
+/// value when the term was present; `replaced` (optional): receives whether it was.
+/// Returns: as `dictenstein_dict_insert`.
+/// Memory, threads: as `dictenstein_dict_insert`.
+///
+/// # Safety
+/// `dict` NULL or live; a non-NULL `term` readable for `term_len` bytes; `previous`,
+/// `replaced` and `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_upsert(
+    dict: *const dictenstein_dict,
+    term: *const u8,
+    term_len: usize,
+    value: u64,
+    previous: *mut u64,
+    replaced: *mut bool,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
+        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        let old = d.inner.upsert(term, value)?;
+        // SAFETY: the caller guarantees non-NULL outputs are writable.
+        unsafe {
+            if let Some(v) = old {
+                Out::optional(previous).write(v);
+            }
+            Out::optional(replaced).write(old.is_some());
+        }
+        Ok(Outcome::Ok)
+    })
+}
+
+/// Removes a term.
+///
+/// Parameters: `dict`: an adaptive radix trie or a DAWG. `term`, `term_len`: the term.
+/// `value`: optional; receives the removed term's value. `error`: optional error details.
+/// Returns: DICTENSTEIN_OK when removed; DICTENSTEIN_NOT_FOUND when absent (no error object);
+/// DICTENSTEIN_INVALID_ARGUMENT, DICTENSTEIN_TERM_TOO_LONG, DICTENSTEIN_UNSUPPORTED as for
+/// `dictenstein_dict_insert`.
+/// Memory, threads: as `dictenstein_dict_insert`.
+///
+/// # Safety
+/// `dict` NULL or live; a non-NULL `term` readable for `term_len` bytes; `value` and `error`
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_remove(
+    dict: *const dictenstein_dict,
+    term: *const u8,
+    term_len: usize,
+    value: *mut u64,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
+        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        match d.inner.remove(term)? {
+            Some(v) => {
+                // SAFETY: the caller guarantees a non-NULL `value` is writable.
+                unsafe { Out::optional(value).write(v) };
+                Ok(Outcome::Ok)
+            }
+            None => Ok(Outcome::NotFound),
+        }
+    })
+}
+
+/// Opens a cursor over the terms between two bounds, in byte order. Read it with
+/// `dictenstein_cursor_next`.
+///
+/// Parameters: `dict`: an adaptive radix trie. `lo`, `lo_len`: the lower bound (included
+/// unless DICTENSTEIN_RANGE_LO_EXCLUSIVE; ignored with DICTENSTEIN_RANGE_NO_LO). `hi`,
+/// `hi_len`: the upper bound (excluded unless DICTENSTEIN_RANGE_HI_INCLUSIVE; ignored with
+/// DICTENSTEIN_RANGE_NO_HI). A bound pointer may be NULL when its length is 0 or it is
+/// ignored. `flags`: a combination of the DICTENSTEIN_RANGE_* flags. `cursor`: receives the
+/// cursor (required). `error`: optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL bound
+/// with a non-zero length, unknown flags); DICTENSTEIN_UNSUPPORTED for the other kinds (use
+/// `dictenstein_dict_prefix_cursor`; range cursors over them are not built yet).
+/// Memory: as `dictenstein_dict_prefix_cursor`; the bounds are copied.
+/// Consistency and threads: as `dictenstein_dict_prefix_cursor`.
+///
+/// # Safety
+/// `dict` NULL or live; non-NULL bounds readable for their lengths; `cursor` and `error`
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_range_cursor(
+    dict: *const dictenstein_dict,
+    lo: *const u8,
+    lo_len: usize,
+    hi: *const u8,
+    hi_len: usize,
+    flags: u32,
+    cursor: *mut *mut dictenstein_cursor,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        let all = DICTENSTEIN_RANGE_LO_EXCLUSIVE
+            | DICTENSTEIN_RANGE_HI_INCLUSIVE
+            | DICTENSTEIN_RANGE_NO_LO
+            | DICTENSTEIN_RANGE_NO_HI;
+        let flags = args::flags(flags, all, "flags")?;
+        let bound = |ptr: *const u8, len: usize, name, none, flip, flip_is_included| {
+            if flags & none != 0 {
+                return Ok(Bound::Unbounded);
+            }
+            // SAFETY: the caller guarantees a used bound is readable for its length.
+            let b = unsafe { args::bytes(ptr, len, name) }?.to_vec();
+            Ok::<_, crate::Error>(if (flags & flip != 0) == flip_is_included {
+                Bound::Included(b)
+            } else {
+                Bound::Excluded(b)
+            })
+        };
+        let lo = bound(
+            lo,
+            lo_len,
+            "lo",
+            DICTENSTEIN_RANGE_NO_LO,
+            DICTENSTEIN_RANGE_LO_EXCLUSIVE,
+            false,
+        )?;
+        let hi = bound(
+            hi,
+            hi_len,
+            "hi",
+            DICTENSTEIN_RANGE_NO_HI,
+            DICTENSTEIN_RANGE_HI_INCLUSIVE,
+            true,
+        )?;
+        let out = Out::required(cursor, "cursor")?;
+        let cell = CursorCell::try_new(CursorSource::of(&d.inner), |owner| {
+            owner.range(lo.as_ref().map(|b| &b[..]), hi.as_ref().map(|b| &b[..]))
+        })?;
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(new_handle(dictenstein_cursor { cell })) };
+        Ok(Outcome::Ok)
+    })
 }

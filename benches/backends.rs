@@ -35,8 +35,11 @@ fn load_words(quick: bool) -> (String, Vec<Vec<u8>>) {
     let candidates: &[String] = if quick { &full[3..] } else { &full };
     for path in candidates.iter().filter(|p| !p.is_empty()) {
         if let Ok(text) = std::fs::read(path) {
-            let mut words: Vec<Vec<u8>> =
-                text.split(|&b| b == b'\n').filter(|w| !w.is_empty()).map(|w| w.to_vec()).collect();
+            let mut words: Vec<Vec<u8>> = text
+                .split(|&b| b == b'\n')
+                .filter(|w| !w.is_empty())
+                .map(|w| w.to_vec())
+                .collect();
             words.sort();
             words.dedup();
             return (path.clone(), words);
@@ -57,8 +60,10 @@ fn per_op(t: Instant, n: usize) -> f64 {
 }
 
 fn row(name: &str, ours: f64, theirs: &[(&str, f64)], unit: &str) {
-    let others: Vec<String> =
-        theirs.iter().map(|(n, v)| format!("{n} {v:.1} {unit} (x{:.2})", ours / v)).collect();
+    let others: Vec<String> = theirs
+        .iter()
+        .map(|(n, v)| format!("{n} {v:.1} {unit} (x{:.2})", ours / v))
+        .collect();
     println!("| {name} | {ours:.1} {unit} | {} |", others.join("; "));
 }
 
@@ -97,7 +102,11 @@ fn mutable_words(words: &[Vec<u8>], reps: usize) {
         black_box(&m);
         per_op(t, order.len())
     });
-    let hash: HashMap<Vec<u8>, u64> = order.iter().enumerate().map(|(i, w)| (w.to_vec(), i as u64)).collect();
+    let hash: HashMap<Vec<u8>, u64> = order
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.to_vec(), i as u64))
+        .collect();
     let btree: BTreeMap<Vec<u8>, u64> = hash.clone().into_iter().collect();
     rng.shuffle(&mut order);
     let get = |f: &dyn Fn(&[u8]) -> Option<u64>| {
@@ -114,10 +123,23 @@ fn mutable_words(words: &[Vec<u8>], reps: usize) {
     let get_art = get(&|w| art.get(w));
     let get_hash = get(&|w| hash.get(w).copied());
     let get_btree = get(&|w| btree.get(w).copied());
-    println!("\n### Adaptive radix trie, {} words (byte-string keys)\n", order.len());
+    println!(
+        "\n### Adaptive radix trie, {} words (byte-string keys)\n",
+        order.len()
+    );
     println!("| operation | ART | others (ratio ART / other) |\n|---|---|---|");
-    row("insert", ins_art, &[("HashMap", ins_hash), ("BTreeMap", ins_btree)], "ns");
-    row("get, random order", get_art, &[("HashMap", get_hash), ("BTreeMap", get_btree)], "ns");
+    row(
+        "insert",
+        ins_art,
+        &[("HashMap", ins_hash), ("BTreeMap", ins_btree)],
+        "ns",
+    );
+    row(
+        "get, random order",
+        get_art,
+        &[("HashMap", get_hash), ("BTreeMap", get_btree)],
+        "ns",
+    );
 }
 
 /// Insert and get of random u64 keys (big-endian bytes for the ART): ours vs HashMap,
@@ -169,7 +191,11 @@ fn mutable_u64(n: usize, reps: usize) {
         r
     });
     let congee = congee.unwrap();
-    let hash: HashMap<u64, u64> = keys.iter().enumerate().map(|(i, k)| (*k, i as u64)).collect();
+    let hash: HashMap<u64, u64> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (*k, i as u64))
+        .collect();
     let btree: BTreeMap<u64, u64> = hash.iter().map(|(k, v)| (*k, *v)).collect();
     let mut order = keys.clone();
     rng.shuffle(&mut order);
@@ -193,8 +219,26 @@ fn mutable_u64(n: usize, reps: usize) {
     });
     println!("\n### Adaptive radix trie, {n} random u64 keys\n");
     println!("| operation | ART | others (ratio ART / other) |\n|---|---|---|");
-    row("insert", ins_art, &[("HashMap", ins_hash), ("BTreeMap", ins_btree), ("congee", ins_congee)], "ns");
-    row("get, random order", get_art, &[("HashMap", get_hash), ("BTreeMap", get_btree), ("congee", get_congee)], "ns");
+    row(
+        "insert",
+        ins_art,
+        &[
+            ("HashMap", ins_hash),
+            ("BTreeMap", ins_btree),
+            ("congee", ins_congee),
+        ],
+        "ns",
+    );
+    row(
+        "get, random order",
+        get_art,
+        &[
+            ("HashMap", get_hash),
+            ("BTreeMap", get_btree),
+            ("congee", get_congee),
+        ],
+        "ns",
+    );
 }
 
 /// The DAWG's saved form against fst::Set: size, build, lookups.
@@ -234,18 +278,39 @@ fn dawg_vs_fst(words: &[Vec<u8>], reps: usize) {
     let get_dawg = get(&|w| file.contains(w));
     let get_fst = get(&|w| set.contains(w));
     let n = words.len() as f64;
-    println!("\n### Minimal DAWG (saved form) vs fst::Set, {} words\n", words.len());
+    println!(
+        "\n### Minimal DAWG (saved form) vs fst::Set, {} words\n",
+        words.len()
+    );
     println!("| measure | DAWG | fst (ratio DAWG / fst) |\n|---|---|---|");
-    row("bytes per key", file.size_bytes() as f64 / n, &[("fst", set.as_fst().as_bytes().len() as f64 / n)], "B");
-    row("build (from sorted words, to the saved form)", build_dawg, &[("fst", build_fst)], "ms");
-    row("positive lookup, random order", get_dawg, &[("fst", get_fst)], "ns");
+    row(
+        "bytes per key",
+        file.size_bytes() as f64 / n,
+        &[("fst", set.as_fst().as_bytes().len() as f64 / n)],
+        "B",
+    );
+    row(
+        "build (from sorted words, to the saved form)",
+        build_dawg,
+        &[("fst", build_fst)],
+        "ms",
+    );
+    row(
+        "positive lookup, random order",
+        get_dawg,
+        &[("fst", get_fst)],
+        "ns",
+    );
 }
 
 fn main() {
     let quick = std::env::var_os("DICTENSTEIN_BENCH_QUICK").is_some();
     let reps = if quick { 1 } else { 5 };
     let (path, words) = load_words(quick);
-    println!("word list: {path} ({} distinct words); medians of {reps}", words.len());
+    println!(
+        "word list: {path} ({} distinct words); medians of {reps}",
+        words.len()
+    );
     mutable_words(&words, reps);
     mutable_u64(if quick { 100_000 } else { 4_000_000 }, reps);
     dawg_vs_fst(&words, reps);

@@ -24,10 +24,51 @@ const TAG_N16: usize = 3;
 const TAG_N48: usize = 4;
 const TAG_N256: usize = 5;
 
+/// Bytes stored in the node itself when short (most prefixes and many keys), so reading them
+/// costs no extra cache miss; longer ones spill to the heap.
+pub(crate) enum InlineBytes {
+    Inline(u8, [u8; INLINE]),
+    Heap(Box<[u8]>),
+}
+
+const INLINE: usize = 22;
+
+impl InlineBytes {
+    fn new(bytes: &[u8]) -> Self {
+        if bytes.len() <= INLINE {
+            let mut b = [0u8; INLINE];
+            b[..bytes.len()].copy_from_slice(bytes);
+            InlineBytes::Inline(bytes.len() as u8, b)
+        } else {
+            InlineBytes::Heap(bytes.into())
+        }
+    }
+
+    /// Heap bytes outside the node.
+    fn spilled(&self) -> usize {
+        match self {
+            InlineBytes::Inline(..) => 0,
+            InlineBytes::Heap(b) => b.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for InlineBytes {
+    type Target = [u8];
+
+    #[inline(always)]
+    fn deref(&self) -> &[u8] {
+        match self {
+            InlineBytes::Inline(n, b) => &b[..*n as usize],
+            InlineBytes::Heap(b) => b,
+        }
+    }
+}
+
 /// A term and its value. Leaves hold the whole term, so a leaf can hang at any depth (lazy
 /// expansion) and a lookup confirms a match with one comparison.
 pub(crate) struct Leaf {
-    pub key: Box<[u8]>,
+    pub key: InlineBytes,
     pub value: AtomicU64,
 }
 
@@ -35,7 +76,7 @@ pub(crate) struct Leaf {
 pub(crate) struct Header {
     /// Compressed path: bytes every term below this node shares after the parent's edge byte.
     /// Immutable once published; changing it means building a new node.
-    pub prefix: Box<[u8]>,
+    pub prefix: InlineBytes,
     /// Tagged pointer to the leaf of the term that ends exactly after `prefix`, or 0.
     pub leaf: AtomicUsize,
 }
@@ -110,7 +151,7 @@ fn tag<T>(b: Box<T>, tag: usize) -> usize {
 pub(crate) fn new_leaf(key: &[u8], value: u64) -> usize {
     tag(
         Box::new(Leaf {
-            key: key.into(),
+            key: InlineBytes::new(key),
             value: AtomicU64::new(value),
         }),
         TAG_LEAF,
@@ -119,7 +160,7 @@ pub(crate) fn new_leaf(key: &[u8], value: u64) -> usize {
 
 fn header(prefix: &[u8], leaf: usize) -> Header {
     Header {
-        prefix: prefix.into(),
+        prefix: InlineBytes::new(prefix),
         leaf: AtomicUsize::new(leaf),
     }
 }
@@ -337,11 +378,11 @@ impl<'g> Ref<'g> {
     /// Heap bytes of this node alone (not its children or leaf).
     pub fn heap_bytes(self) -> usize {
         match self {
-            Ref::Leaf(l) => std::mem::size_of::<Leaf>() + l.key.len(),
-            Ref::N4(n) => std::mem::size_of::<Small<4>>() + n.h.prefix.len(),
-            Ref::N16(n) => std::mem::size_of::<Small<16>>() + n.h.prefix.len(),
-            Ref::N48(n) => std::mem::size_of::<Node48>() + n.h.prefix.len(),
-            Ref::N256(n) => std::mem::size_of::<Node256>() + n.h.prefix.len(),
+            Ref::Leaf(l) => std::mem::size_of::<Leaf>() + l.key.spilled(),
+            Ref::N4(n) => std::mem::size_of::<Small<4>>() + n.h.prefix.spilled(),
+            Ref::N16(n) => std::mem::size_of::<Small<16>>() + n.h.prefix.spilled(),
+            Ref::N48(n) => std::mem::size_of::<Node48>() + n.h.prefix.spilled(),
+            Ref::N256(n) => std::mem::size_of::<Node256>() + n.h.prefix.spilled(),
         }
     }
 }

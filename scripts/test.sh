@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (quick start, second command; CI runs exactly this):
 #  1. cargo tests (unit, property, header-vs-cbindgen, conformance) and clippy with -D warnings
-#  2. the benchmark in quick mode, so it never rots
+#  2. the benchmarks in quick mode, so they never rot
 #  3. the C tests through CMake/CTest
 #  4. the same C tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 set -euo pipefail
@@ -18,8 +18,9 @@ else
   echo "clippy not installed; skipped"
 fi
 
-echo "== benchmark, quick mode"
+echo "== benchmarks, quick mode"
 DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench dat
+DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench backends
 
 echo "== C tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

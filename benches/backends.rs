@@ -10,43 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 use std::time::Instant;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            v.swap(i, (self.next() % (i as u64 + 1)) as usize);
-        }
-    }
-}
-
-fn load_words(quick: bool) -> (String, Vec<Vec<u8>>) {
-    let full = [
-        std::env::var("DICTENSTEIN_WORDS").unwrap_or_default(),
-        "/usr/share/dict/american-english-huge".to_string(),
-        "bench-data/american-english-huge".to_string(),
-        "data/words.txt".to_string(),
-    ];
-    let candidates: &[String] = if quick { &full[3..] } else { &full };
-    for path in candidates.iter().filter(|p| !p.is_empty()) {
-        if let Ok(text) = std::fs::read(path) {
-            let mut words: Vec<Vec<u8>> = text
-                .split(|&b| b == b'\n')
-                .filter(|w| !w.is_empty())
-                .map(|w| w.to_vec())
-                .collect();
-            words.sort();
-            words.dedup();
-            return (path.clone(), words);
-        }
-    }
-    panic!("no word list found; set DICTENSTEIN_WORDS");
-}
+mod common;
+use common::{load_words, Rng};
 
 /// Median of `reps` runs of `f`, which returns nanoseconds per operation.
 fn median(reps: usize, mut f: impl FnMut() -> f64) -> f64 {
@@ -306,7 +271,9 @@ fn dawg_vs_fst(words: &[Vec<u8>], reps: usize) {
 fn main() {
     let quick = std::env::var_os("DICTENSTEIN_BENCH_QUICK").is_some();
     let reps = if quick { 1 } else { 5 };
-    let (path, words) = load_words(quick);
+    let (path, mut words) = load_words(quick);
+    words.sort();
+    words.dedup();
     println!(
         "word list: {path} ({} distinct words); medians of {reps}",
         words.len()

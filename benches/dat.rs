@@ -9,42 +9,8 @@ use dictenstein::{Dictionary, DoubleArray, DoubleArrayBuilder};
 use std::hint::black_box;
 use std::time::Instant;
 
-fn load_words(quick: bool) -> (String, Vec<Vec<u8>>) {
-    let full = [
-        std::env::var("DICTENSTEIN_WORDS").unwrap_or_default(),
-        "/usr/share/dict/american-english-huge".to_string(),
-        "bench-data/american-english-huge".to_string(),
-        "data/words.txt".to_string(),
-    ];
-    let candidates: &[String] = if quick { &full[3..] } else { &full };
-    for path in candidates.iter().filter(|p| !p.is_empty()) {
-        if let Ok(text) = std::fs::read(path) {
-            let words = text
-                .split(|&b| b == b'\n')
-                .filter(|w| !w.is_empty())
-                .map(|w| w.to_vec())
-                .collect();
-            return (path.clone(), words);
-        }
-    }
-    panic!("no word list found; set DICTENSTEIN_WORDS");
-}
-
-/// A small deterministic PRNG (xorshift64*), so runs are repeatable without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            v.swap(i, (self.next() % (i as u64 + 1)) as usize);
-        }
-    }
-}
+mod common;
+use common::{load_words, Rng};
 
 fn median_spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
     xs.sort_by(|a, b| a.partial_cmp(b).unwrap());

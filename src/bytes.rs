@@ -22,6 +22,11 @@ impl Bytes {
         }
     }
 
+    /// Whether the bytes are a file mapping rather than heap memory.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self, Bytes::Mapped(_))
+    }
+
     /// Maps `path` read-only. Files shorter than `min_len` are read instead (mapping an empty
     /// file fails on Linux, and a short file is about to be rejected by the header check).
     pub fn map_file(path: &Path, min_len: usize) -> Result<Bytes> {

@@ -93,6 +93,30 @@ pub fn check_common_header(
     Ok(())
 }
 
+/// Stores the two checksums of a finished image: the body CRC (over `header_len..`) at
+/// `body_crc_off`, then the header CRC (over `0..header_crc_off`, so it covers the body CRC)
+/// at `header_crc_off`.
+pub fn seal(out: &mut [u8], header_len: usize, body_crc_off: usize, header_crc_off: usize) {
+    let body_crc = crc32fast::hash(&out[header_len..]);
+    out[body_crc_off..body_crc_off + 4].copy_from_slice(&body_crc.to_le_bytes());
+    let header_crc = crc32fast::hash(&out[..header_crc_off]);
+    out[header_crc_off..header_crc_off + 4].copy_from_slice(&header_crc.to_le_bytes());
+}
+
+/// Checks the body CRC stored at `body_crc_off` against the bytes after the header: O(size).
+pub fn check_body(bytes: &[u8], header_len: usize, body_crc_off: usize) -> Result<(), FormatError> {
+    let stored = le_u32(bytes, body_crc_off).unwrap_or(0);
+    let actual = crc32fast::hash(bytes.get(header_len..).unwrap_or(&[]));
+    if stored != actual {
+        return Err(FormatError::ChecksumMismatch {
+            what: "body",
+            expected: stored,
+            got: actual,
+        });
+    }
+    Ok(())
+}
+
 fn first8(bytes: &[u8]) -> [u8; 8] {
     let mut got = [0u8; 8];
     let n = bytes.len().min(8);

@@ -84,10 +84,7 @@ pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
         out.extend_from_slice(&v.to_le_bytes());
     }
     debug_assert_eq!(out.len(), file_len);
-    let body_crc = crc32fast::hash(&out[HEADER_LEN..]);
-    out[OFF_BODY_CRC..OFF_BODY_CRC + 4].copy_from_slice(&body_crc.to_le_bytes());
-    let header_crc = crc32fast::hash(&out[..OFF_HEADER_CRC]);
-    out[OFF_HEADER_CRC..HEADER_LEN].copy_from_slice(&header_crc.to_le_bytes());
+    format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     out
 }
 
@@ -172,14 +169,5 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
 
 /// Checks the body checksum: O(file size).
 pub fn verify_body(bytes: &[u8]) -> Result<(), FormatError> {
-    let stored = Fields::new(bytes).u32(OFF_BODY_CRC);
-    let actual = crc32fast::hash(&bytes[HEADER_LEN..]);
-    if stored != actual {
-        return Err(FormatError::ChecksumMismatch {
-            what: "body",
-            expected: stored,
-            got: actual,
-        });
-    }
-    Ok(())
+    format::check_body(bytes, HEADER_LEN, OFF_BODY_CRC)
 }

@@ -179,7 +179,7 @@ impl DoubleArray {
 
     /// Whether the image is a file mapping rather than heap memory.
     pub fn is_mapped(&self) -> bool {
-        matches!(self.bytes, Bytes::Mapped(_))
+        self.bytes.is_mapped()
     }
 
     #[inline(always)]

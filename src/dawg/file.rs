@@ -269,10 +269,7 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
     h[OFF_FLAGS..OFF_FLAGS + 4].copy_from_slice(&flags.to_le_bytes());
     h[OFF_CONSTANT..OFF_CONSTANT + 8].copy_from_slice(&constant.to_le_bytes());
     h[OFF_VALUES..OFF_VALUES + 8].copy_from_slice(&(values_off as u64).to_le_bytes());
-    let body_crc = crc32fast::hash(&out[HEADER_LEN..]);
-    out[OFF_BODY_CRC..OFF_BODY_CRC + 4].copy_from_slice(&body_crc.to_le_bytes());
-    let header_crc = crc32fast::hash(&out[..OFF_HEADER_CRC]);
-    out[OFF_HEADER_CRC..OFF_HEADER_CRC + 4].copy_from_slice(&header_crc.to_le_bytes());
+    format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     Ok(out)
 }
 
@@ -436,18 +433,11 @@ impl DawgFile {
 
     /// Checks the body checksum: O(size).
     pub fn verify(&self) -> Result<()> {
-        let b = self.as_bytes();
-        let stored = format::le_u32(b, OFF_BODY_CRC).unwrap_or(0);
-        let actual = crc32fast::hash(&b[HEADER_LEN..]);
-        if stored != actual {
-            return Err(FormatError::ChecksumMismatch {
-                what: "body",
-                expected: stored,
-                got: actual,
-            }
-            .into());
-        }
-        Ok(())
+        Ok(format::check_body(
+            self.as_bytes(),
+            HEADER_LEN,
+            OFF_BODY_CRC,
+        )?)
     }
 
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
@@ -463,7 +453,7 @@ impl DawgFile {
     }
 
     pub fn is_mapped(&self) -> bool {
-        matches!(self.bytes, Bytes::Mapped(_))
+        self.bytes.is_mapped()
     }
 
     /// Number of edge records.

@@ -10,6 +10,8 @@ pub const MAGIC: [u8; 8] = *b"DICTNSTN";
 pub const KIND_DOUBLE_ARRAY: u32 = 1;
 /// Structure kind of a saved minimal DAWG.
 pub const KIND_DAWG: u32 = 2;
+/// Structure kind of a saved suffix automaton.
+pub const KIND_SUFFIX_AUTOMATON: u32 = 3;
 
 /// Reads a little-endian `u32` at `off`; `None` when out of bounds.
 #[inline(always)]

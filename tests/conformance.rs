@@ -3,7 +3,8 @@
 //! Backends join by adding a `build_*` function and a proptest below.
 
 use dictenstein::{
-    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, MutableDictionary,
+    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, MutableDictionary, SamFile,
+    SuffixAutomaton,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -383,4 +384,49 @@ fn save_and_mmap_round_trip() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("d.dat")]);
+}
+
+/// The suffix automaton as a dictionary: every distinct substring of the texts (the empty one
+/// too), valued by its number of occurrences, counted by a naive scan.
+fn substring_model(texts: &[Vec<u8>]) -> Model {
+    let mut model = Model::new();
+    for t in texts {
+        for i in 0..=t.len() {
+            for j in i..=t.len() {
+                *model.entry(t[i..j].to_vec()).or_insert(0) += 1;
+            }
+        }
+    }
+    model
+}
+
+fn text() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'c')], 0..14),
+        1 => proptest::collection::vec(any::<u8>(), 0..10),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The suffix automaton's dictionary view (editable, saved, and saved-then-thawed-then
+    /// appended) equals the substring model.
+    #[test]
+    fn sam_matches_substring_model(
+        texts in proptest::collection::vec(text(), 0..4),
+        more in text(),
+        probes in proptest::collection::vec(term(), 0..6),
+    ) {
+        let sam = SuffixAutomaton::from_texts(&texts).unwrap();
+        let model = substring_model(&texts);
+        check_against_model(&sam, &model, &probes);
+        let file = SamFile::from_vec(sam.to_file_bytes().unwrap()).unwrap();
+        check_against_model(&file, &model, &probes);
+        let mut thawed = file.to_automaton().unwrap();
+        thawed.append(&more).unwrap();
+        let mut all = texts.clone();
+        all.push(more);
+        check_against_model(&thawed, &substring_model(&all), &probes);
+    }
 }

@@ -1,11 +1,13 @@
-//! The saved suffix automaton: a 96-byte header, the text lengths, one 20-byte record per
-//! state, 5-byte edge records sorted by label, and the positions in link-tree preorder. The
+//! The saved suffix automaton: a 96-byte header, the text lengths, each state's first edge,
+//! a 16-byte record per state, 5-byte edge records sorted by label, and the positions in
+//! link-tree preorder. The
 //! same bytes are read in memory and through mmap, so opening is O(number of texts). Byte
 //! table: `docs/format.md`.
 //!
 //! States keep their creation order: the states of consecutive text positions are
 //! consecutive, so the long unique stretches a query walks once it is past the shared
-//! prefixes read memory sequentially.
+//! prefixes read memory sequentially. The first-edge array is apart from the other fields:
+//! a substring test reads only it and the edges, 16 states per cache line.
 
 use super::graph::{Graph, NONE, ROOT};
 use super::occ::OccIndex;
@@ -30,7 +32,7 @@ const OFF_MAX_TEXT: usize = 72;
 const OFF_BODY_CRC: usize = 80;
 const OFF_HEADER_CRC: usize = 84;
 
-const STATE_BYTES: usize = 20;
+const STATE_BYTES: usize = 16;
 const EDGE_BYTES: usize = 5;
 /// Bit 31 of a state's length field: the state is a clone (ends no text position).
 const CLONE_BIT: u32 = 1 << 31;
@@ -39,6 +41,7 @@ const CLONE_BIT: u32 = 1 << 31;
 #[derive(Debug, Clone, Copy)]
 struct Layout {
     texts: usize,
+    first: usize,
     states: usize,
     edges: usize,
     occ: usize,
@@ -49,14 +52,16 @@ impl Layout {
     /// `None` when the counts overflow the address space (a damaged header).
     fn new(states: u64, edges: u64, texts: u64, total: u64) -> Option<Self> {
         let texts_off = HEADER_LEN;
-        let states_off = texts_off.checked_add(usize::try_from(texts).ok()?.checked_mul(8)?)?;
-        let records = usize::try_from(states).ok()?.checked_add(1)?;
-        let edges_off = align8(states_off.checked_add(records.checked_mul(STATE_BYTES)?)?);
+        let first_off = texts_off.checked_add(usize::try_from(texts).ok()?.checked_mul(8)?)?;
+        let n = usize::try_from(states).ok()?;
+        let states_off = align8(first_off.checked_add(n.checked_add(1)?.checked_mul(4)?)?);
+        let edges_off = states_off.checked_add(n.checked_mul(STATE_BYTES)?)?;
         let occ_off =
             align8(edges_off.checked_add(usize::try_from(edges).ok()?.checked_mul(EDGE_BYTES)?)?);
         let end = align8(occ_off.checked_add(usize::try_from(total).ok()?.checked_mul(4)?)?);
         Some(Layout {
             texts: texts_off,
+            first: first_off,
             states: states_off,
             edges: edges_off,
             occ: occ_off,
@@ -95,11 +100,11 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
     for v in 0..n {
         let rec = lay.states + v * STATE_BYTES;
         let clone = if g.is_clone(v as u32) { CLONE_BIT } else { 0 };
-        put32(&mut out, rec, edge as u32);
-        put32(&mut out, rec + 4, g.len[v] | clone);
-        put32(&mut out, rec + 8, g.link[v]);
-        put32(&mut out, rec + 12, ix.count[v]);
-        put32(&mut out, rec + 16, ix.occ_lo[v]);
+        put32(&mut out, lay.first + v * 4, edge as u32);
+        put32(&mut out, rec, g.len(v as u32) | clone);
+        put32(&mut out, rec + 4, g.link(v as u32));
+        put32(&mut out, rec + 8, ix.count[v]);
+        put32(&mut out, rec + 12, ix.occ_lo[v]);
         sorted.clear();
         sorted.extend(g.edges(v as u32));
         sorted.sort_unstable_by_key(|e| e.0);
@@ -110,7 +115,7 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
             edge += 1;
         }
     }
-    put32(&mut out, lay.states + n * STATE_BYTES, edge as u32);
+    put32(&mut out, lay.first + n * 4, edge as u32);
     for (i, &p) in ix.occ.iter().enumerate() {
         put32(&mut out, lay.occ + i * 4, p);
     }
@@ -265,9 +270,11 @@ impl SamFile {
         self.texts.len_of(text as usize)
     }
 
+    /// Field `field` of state `v`'s record: 0 length (and clone bit), 1 suffix link, 2 count,
+    /// 3 start of its run of positions.
     #[inline]
     fn field(&self, v: u32, field: usize) -> Option<u32> {
-        if v > self.states {
+        if v >= self.states {
             return None;
         }
         le_u32(
@@ -282,8 +289,10 @@ impl SamFile {
         if v >= self.states {
             return (0, 0);
         }
-        let lo = self.field(v, 0).unwrap_or(0);
-        let hi = self.field(v + 1, 0).unwrap_or(0);
+        let b = self.bytes.as_slice();
+        let at = self.lay.first + v as usize * 4;
+        let lo = le_u32(b, at).unwrap_or(0);
+        let hi = le_u32(b, at + 4).unwrap_or(0);
         if lo > hi || hi > self.edges {
             return (0, 0);
         }
@@ -304,15 +313,15 @@ impl SamFile {
     /// rather than a loop later.
     pub fn to_automaton(&self) -> Result<SuffixAutomaton> {
         self.verify()?;
-        let len = |v: u32| self.field(v, 1).unwrap_or(0) & !CLONE_BIT;
+        let len = |v: u32| self.field(v, 0).unwrap_or(0) & !CLONE_BIT;
         if len(ROOT) != 0 {
             return Err(invalid("root length", len(ROOT).into()));
         }
         let mut states = Vec::with_capacity(self.states as usize);
         states.push((0, NONE, false));
         for v in 1..self.states {
-            let raw = self.field(v, 1).unwrap_or(0);
-            let link = self.field(v, 2).unwrap_or(NONE);
+            let raw = self.field(v, 0).unwrap_or(0);
+            let link = self.field(v, 1).unwrap_or(NONE);
             if link >= self.states || len(link) >= len(v) {
                 return Err(invalid("suffix link", link.into()));
             }
@@ -373,14 +382,14 @@ impl Automaton for SamFile {
     }
 
     fn state_len(&self, v: u32) -> u32 {
-        self.field(v, 1).unwrap_or(0) & !CLONE_BIT
+        self.field(v, 0).unwrap_or(0) & !CLONE_BIT
     }
 
     fn link(&self, v: u32) -> u32 {
         if v == ROOT {
             return NONE;
         }
-        self.field(v, 2)
+        self.field(v, 1)
             .filter(|&l| l < self.states)
             .unwrap_or(NONE)
     }
@@ -398,12 +407,12 @@ impl Form for SamFile {
     }
 
     fn state_count_of(&self, v: u32) -> u64 {
-        self.field(v, 3).unwrap_or(0).into()
+        self.field(v, 2).unwrap_or(0).into()
     }
 
     fn run(&self, v: u32, plen: usize) -> super::Occurrences<'_> {
-        let lo = self.field(v, 4).unwrap_or(0) as usize;
-        let count = self.field(v, 3).unwrap_or(0) as usize;
+        let lo = self.field(v, 3).unwrap_or(0) as usize;
+        let count = self.field(v, 2).unwrap_or(0) as usize;
         let occ = &self.bytes.as_slice()[self.lay.occ..self.lay.end];
         // A damaged record cannot send the cursor past the positions it owns.
         let positions = (self.texts.total() as usize).min(occ.len() / 4);

@@ -55,11 +55,11 @@ impl Automaton for Graph {
     }
 
     fn state_len(&self, v: u32) -> u32 {
-        self.len[v as usize]
+        self.len(v)
     }
 
     fn link(&self, v: u32) -> u32 {
-        self.link[v as usize]
+        Graph::link(self, v)
     }
 }
 
@@ -171,7 +171,6 @@ impl SuffixAutomaton {
         if sep == 1 {
             self.g.separate();
         }
-        self.g.reserve_for(text.len());
         for &c in text {
             self.g.extend(c);
         }
@@ -188,7 +187,8 @@ impl SuffixAutomaton {
     }
 
     fn index(&self) -> &OccIndex {
-        self.index.get_or_init(|| OccIndex::build(&self.g))
+        self.index
+            .get_or_init(|| OccIndex::build(&self.g, &self.texts))
     }
 
     /// Number of texts appended.

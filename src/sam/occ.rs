@@ -7,7 +7,8 @@
 //! long it is: counting is one read and a position cursor is two integers, whatever the
 //! number of occurrences.
 
-use super::graph::{Graph, NONE, ROOT};
+use super::graph::{Graph, ROOT};
+use super::query::TextMap;
 
 #[derive(Debug, Clone)]
 pub(crate) struct OccIndex {
@@ -22,13 +23,14 @@ pub(crate) struct OccIndex {
 }
 
 impl OccIndex {
-    pub(crate) fn build(g: &Graph) -> Self {
+    pub(crate) fn build(g: &Graph, texts: &TextMap) -> Self {
         let (occ_lo, count, occ) = preorder_positions(g);
+        let distinct = distinct_substrings(g, texts, &occ_lo, &occ);
         OccIndex {
             count,
             occ_lo,
             occ,
-            distinct: distinct_substrings(g),
+            distinct,
         }
     }
 
@@ -42,7 +44,7 @@ fn link_children(g: &Graph) -> (Vec<u32>, Vec<u32>) {
     let n = g.state_count();
     let mut start = vec![0u32; n + 1];
     for v in 1..n {
-        start[g.link[v] as usize + 1] += 1;
+        start[g.link(v as u32) as usize + 1] += 1;
     }
     for i in 0..n {
         start[i + 1] += start[i];
@@ -50,7 +52,7 @@ fn link_children(g: &Graph) -> (Vec<u32>, Vec<u32>) {
     let mut fill = start.clone();
     let mut kids = vec![0u32; n.saturating_sub(1)];
     for v in 1..n {
-        let p = g.link[v] as usize;
+        let p = g.link(v as u32) as usize;
         kids[fill[p] as usize] = v as u32;
         fill[p] += 1;
     }
@@ -64,7 +66,7 @@ fn preorder_positions(g: &Graph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let (start, kids) = link_children(g);
     let mut occ_lo = vec![0u32; n];
     let mut count = vec![0u32; n];
-    let mut occ = Vec::with_capacity(g.len[g.last as usize] as usize);
+    let mut occ = Vec::with_capacity(g.len(g.last) as usize);
     let mut stack: Vec<(u32, u32)> = vec![(ROOT, start[ROOT as usize])];
     while let Some(top) = stack.last_mut() {
         let (v, next) = *top;
@@ -73,7 +75,7 @@ fn preorder_positions(g: &Graph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
             let c = kids[next as usize];
             occ_lo[c as usize] = occ.len() as u32;
             if !g.is_clone(c) {
-                occ.push(g.len[c as usize] - 1);
+                occ.push(g.len(c) - 1);
             }
             stack.push((c, start[c as usize]));
         } else {
@@ -84,32 +86,16 @@ fn preorder_positions(g: &Graph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     (occ_lo, count, occ)
 }
 
-/// Counts the paths from the root: every edge goes to a longer state, so visiting states by
-/// decreasing length sees each target before its sources.
-fn distinct_substrings(g: &Graph) -> u64 {
-    let n = g.state_count();
-    let max = g.len.iter().copied().max().unwrap_or(0) as usize;
-    let mut bucket = vec![0u32; max + 2];
-    for &l in &g.len {
-        bucket[l as usize + 1] += 1;
-    }
-    for i in 0..=max {
-        bucket[i + 1] += bucket[i];
-    }
-    let mut order = vec![0u32; n];
-    for v in 0..n {
-        let l = g.len[v] as usize;
-        order[bucket[l] as usize] = v as u32;
-        bucket[l] += 1;
-    }
-    drop(bucket);
-    let mut paths = vec![0u64; n];
-    for &v in order.iter().rev() {
-        paths[v as usize] = 1 + g
-            .edges(v)
-            .map(|(_, t)| paths[t as usize])
-            .fold(0u64, u64::saturating_add);
-    }
-    debug_assert!(g.link[ROOT as usize] == NONE);
-    paths[ROOT as usize] - 1
+/// The strings of a state share their end positions, so taking any one of them, `e`, the
+/// strings of the state without a separator are those no longer than the run of text that
+/// ends at `e`; each state adds those longer than its suffix link's strings.
+fn distinct_substrings(g: &Graph, texts: &TextMap, occ_lo: &[u32], occ: &[u32]) -> u64 {
+    (1..g.state_count() as u32)
+        .map(|v| {
+            let e = occ[occ_lo[v as usize] as usize];
+            let run = texts.run_ending_at(e.into());
+            let longest = u64::from(g.len(v)).min(run);
+            longest.saturating_sub(g.len(g.link(v)).into())
+        })
+        .sum()
 }

@@ -107,6 +107,14 @@ impl TextMap {
         self.lens.iter().map(|l| l + 1).sum()
     }
 
+    /// How many letters of text end at concatenation index `e`: 0 at a separator.
+    pub(crate) fn run_ending_at(&self, e: u64) -> u64 {
+        match self.starts.partition_point(|&s| s <= e).checked_sub(1) {
+            Some(t) if e < self.starts[t] + self.lens[t] => e - self.starts[t] + 1,
+            _ => 0,
+        }
+    }
+
     /// The text and offset of an occurrence of a `plen`-byte pattern that ends at
     /// concatenation index `end`; `None` for an impossible position (a damaged file).
     pub(crate) fn locate(&self, end: u64, plen: u64) -> Option<Occurrence> {

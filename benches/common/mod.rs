@@ -1,4 +1,6 @@
-//! Helpers shared by the benchmarks: the word list and a repeatable shuffle.
+//! Helpers shared by the benchmarks: the word list and a repeatable shuffle. Each bench uses
+//! only some of them.
+#![allow(dead_code)]
 
 pub fn load_words(quick: bool) -> (String, Vec<Vec<u8>>) {
     let full = [

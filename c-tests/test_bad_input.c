@@ -50,10 +50,10 @@ static void null_arguments(dictenstein_dict *d) {
   check_error_object(st, err, "kind");
   st = dictenstein_builder_new(0, &b, NULL);
   CHECK(st == DICTENSTEIN_INVALID_ARGUMENT && b == NULL);
-  /* The kind that is declared but not built yet says so. */
+  /* The suffix automaton holds texts, not terms: no builder; the message says what to use. */
   st = dictenstein_builder_new(DICTENSTEIN_KIND_SUFFIX_AUTOMATON, &b, &err);
   CHECK(st == DICTENSTEIN_UNSUPPORTED && b == NULL);
-  check_error_object(st, err, "not built yet");
+  check_error_object(st, err, "dictenstein_dict_append_text");
 
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_add(NULL, (const uint8_t *)"a", 1, 1, NULL));
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &b, NULL));

@@ -165,9 +165,6 @@ static void bad_input(const char *dir) {
   st = dictenstein_dict_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &d, &err);
   CHECK(st == DICTENSTEIN_UNSUPPORTED && d == NULL);
   check_error_object(st, err, "builder");
-  st = dictenstein_dict_new(DICTENSTEIN_KIND_SUFFIX_AUTOMATON, &d, &err);
-  CHECK(st == DICTENSTEIN_UNSUPPORTED && d == NULL);
-  check_error_object(st, err, "not built yet");
 
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_dict_insert(NULL, T("a"), 1, NULL, NULL));
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_dict_upsert(NULL, T("a"), 1, NULL, NULL, NULL));

@@ -45,7 +45,7 @@
 #define DICTENSTEIN_KIND_ART 3
 
 /**
- * Kind of dictionary: suffix automaton. Not built yet: DICTENSTEIN_UNSUPPORTED.
+ * Kind of dictionary: suffix automaton over appended texts (substring queries).
  */
 #define DICTENSTEIN_KIND_SUFFIX_AUTOMATON 4
 
@@ -119,10 +119,26 @@ typedef struct dictenstein_dict dictenstein_dict;
 typedef struct dictenstein_error dictenstein_error;
 
 /**
+ * A streaming cursor over the occurrences of a pattern in a suffix automaton's texts. Use
+ * from one thread at a time (it may move between threads). It keeps its dictionary's data
+ * alive.
+ */
+typedef struct dictenstein_occurrence_cursor dictenstein_occurrence_cursor;
+
+/**
  * Return code of every fallible `dictenstein_*` function. 0 is success; 1 and 2 are normal
  * outcomes that are not errors; values of 10 and above are errors.
  */
 typedef int32_t dictenstein_status;
+
+/**
+ * One occurrence of a pattern: the text it is in (numbered from 0 in the order the texts
+ * were appended) and the byte offset where it starts in that text.
+ */
+typedef struct dictenstein_occurrence {
+  uint32_t text_id;
+  uint64_t offset;
+} dictenstein_occurrence;
 
 /**
  * Success.
@@ -195,7 +211,9 @@ extern "C" {
  * Parameters: `kind`: one of the `DICTENSTEIN_KIND_*` constants. `builder`: receives the new
  * builder (required). `error`: optional error details (see the header's introduction).
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
- * `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
+ * `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (it holds texts,
+ * not terms: create it with `dictenstein_dict_new` and add texts with
+ * `dictenstein_dict_append_text`).
  * Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
  * Threads: safe from any thread.
  *
@@ -322,9 +340,11 @@ dictenstein_status dictenstein_dict_verify(const struct dictenstein_dict *dict,
  * Reports the dictionary's kind, number of terms and size in bytes.
  *
  * Parameters: `dict`: the dictionary. `kind`: receives a `DICTENSTEIN_KIND_*` value (may be
- * NULL). `term_count`: receives the number of distinct terms (may be NULL). `size_bytes`:
- * receives the bytes the structure occupies, which is also its saved file size (may be
- * NULL). `error`: optional.
+ * NULL). `term_count`: receives the number of distinct terms (may be NULL); for a suffix
+ * automaton, the number of distinct substrings of its texts, the empty one included once
+ * there is a text. `size_bytes`: receives the bytes the structure occupies: the file size
+ * for an opened file, the heap held for an in-memory structure (may be NULL).
+ * `error`: optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict).
  * Threads: safe concurrently with other reads.
  *
@@ -338,7 +358,8 @@ dictenstein_status dictenstein_dict_info(const struct dictenstein_dict *dict,
                                          struct dictenstein_error **error);
 
 /**
- * Looks up a term.
+ * Looks up a term. On a suffix automaton the terms are the substrings of its texts and the
+ * value is the number of occurrences.
  *
  * Parameters: `dict`: the dictionary. `term`, `term_len`: the term (`term` may be NULL only
  * when `term_len` is 0). `value`: receives the term's value when found (may be NULL, then
@@ -357,6 +378,26 @@ dictenstein_status dictenstein_dict_get(const struct dictenstein_dict *dict,
                                         size_t term_len,
                                         uint64_t *value,
                                         struct dictenstein_error **error);
+
+/**
+ * Tests whether a term is present; on a suffix automaton, whether `term` occurs as a
+ * substring of a text (the empty string does once there is a text).
+ *
+ * Parameters: `dict`: the dictionary. `term`, `term_len`: the term (`term` may be NULL only
+ * when `term_len` is 0). `found`: receives the answer (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK (`*found` set, true or false); DICTENSTEIN_INVALID_ARGUMENT (NULL
+ * dict or found, NULL term with non-zero length).
+ * Threads: safe from any number of threads at once.
+ *
+ * # Safety
+ * `dict` must be NULL or a live dictionary; a non-NULL `term` readable for `term_len` bytes;
+ * `found` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_contains(const struct dictenstein_dict *dict,
+                                             const uint8_t *term,
+                                             size_t term_len,
+                                             bool *found,
+                                             struct dictenstein_error **error);
 
 /**
  * Finds the longest term that is a prefix of `text` (the empty term counts if present).
@@ -388,7 +429,8 @@ dictenstein_status dictenstein_dict_longest_prefix(const struct dictenstein_dict
  * NULL only when `prefix_len` is 0). `cursor`: receives the cursor (required). `error`:
  * optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL prefix
- * with non-zero length).
+ * with non-zero length); DICTENSTEIN_UNSUPPORTED for a suffix automaton (its substrings are
+ * listed by occurrence: `dictenstein_dict_occurrence_cursor`).
  * Memory: free with `dictenstein_cursor_free`. The cursor holds a reference to the
  * dictionary's data, so `dictenstein_dict_free` may be called before the cursor is freed.
  * The prefix bytes are copied.
@@ -455,11 +497,13 @@ void dictenstein_dict_free(struct dictenstein_dict *dict);
  * Creates an empty dictionary of a mutable kind, to fill with `dictenstein_dict_insert` /
  * `dictenstein_dict_upsert`.
  *
- * Parameters: `kind`: DICTENSTEIN_KIND_ART or DICTENSTEIN_KIND_DAWG. `dict`: receives the
- * new dictionary (required). `error`: optional error details.
+ * A suffix automaton is created empty here and filled with `dictenstein_dict_append_text`.
+ *
+ * Parameters: `kind`: DICTENSTEIN_KIND_ART, DICTENSTEIN_KIND_DAWG or
+ * DICTENSTEIN_KIND_SUFFIX_AUTOMATON. `dict`: receives the new dictionary (required).
+ * `error`: optional error details.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
- * `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder)
- * and DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
+ * `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder).
  * Memory: free with `dictenstein_dict_free`. On failure `*dict` is untouched.
  * Threads: safe from any thread.
  *
@@ -479,8 +523,8 @@ dictenstein_status dictenstein_dict_new(uint32_t kind,
  * `error`: optional error details.
  * Returns: DICTENSTEIN_OK (whether or not the term was new); DICTENSTEIN_INVALID_ARGUMENT
  * for a NULL dict or a NULL term with a non-zero length; DICTENSTEIN_TERM_TOO_LONG above
- * DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie. Nothing changes
- * on failure.
+ * DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie or a suffix
+ * automaton. Nothing changes on failure.
  * Memory: the term is copied. A DAWG opened from a file becomes an in-memory copy at its
  * first write (the file is not changed; save it to persist).
  * Threads: safe from any number of threads; see `dictenstein_dict`.
@@ -602,6 +646,163 @@ const char *dictenstein_error_message(const struct dictenstein_error *error);
  * A non-NULL `error` must be an object received from this library, freed at most once.
  */
 void dictenstein_error_free(struct dictenstein_error *error);
+
+/**
+ * Appends a text to a suffix automaton. Online: the cost is proportional to the text, not
+ * to what was appended before. Matches never span two texts.
+ *
+ * Parameters: `dict`: a dictionary of kind DICTENSTEIN_KIND_SUFFIX_AUTOMATON. `text`,
+ * `text_len`: the text, any bytes (`text` may be NULL only when `text_len` is 0; an empty
+ * text is allowed and gets a number). `text_id`: receives the text's number, 0 for the first
+ * text and one more for each next (may be NULL). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL text with non-zero
+ * length); DICTENSTEIN_UNSUPPORTED (another kind of dictionary); DICTENSTEIN_TOO_LARGE
+ * (all texts together would exceed 2^30 bytes, counting one separator between texts;
+ * nothing is appended); DICTENSTEIN_CORRUPT (the dictionary was opened from a file that
+ * fails its checksum or invariants when it is copied to memory for the first append).
+ * Memory: the bytes are copied. A dictionary opened from a file is copied to memory at its
+ * first append; the file does not change (save it again to keep the texts).
+ * Consistency: cursors opened before keep reading the version they started on (the append
+ * copies the automaton once if one is open).
+ * Threads: safe from any number of threads; appends wait for reads in progress and for
+ * each other.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `text` readable for `text_len` bytes; `text_id` and
+ * `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_append_text(const struct dictenstein_dict *dict,
+                                                const uint8_t *text,
+                                                size_t text_len,
+                                                uint32_t *text_id,
+                                                struct dictenstein_error **error);
+
+/**
+ * Counts the occurrences of `pattern` in all texts of a suffix automaton, overlapping ones
+ * included. The empty pattern occurs at every offset of every text, end included.
+ *
+ * Parameters: `dict`: a suffix automaton. `pattern`, `pattern_len`: the pattern (`pattern`
+ * may be NULL only when `pattern_len` is 0). `count`: receives the count, 0 when absent
+ * (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or count, NULL pattern
+ * with non-zero length); DICTENSTEIN_UNSUPPORTED (another kind).
+ * Cost: O(pattern length), plus, on the first count or cursor after an append, a one-time
+ * O(size of the automaton) pass that indexes the positions.
+ * Threads: safe from any number of threads at once.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `pattern` readable for `pattern_len` bytes; `count` and
+ * `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_count_occurrences(const struct dictenstein_dict *dict,
+                                                      const uint8_t *pattern,
+                                                      size_t pattern_len,
+                                                      uint64_t *count,
+                                                      struct dictenstein_error **error);
+
+/**
+ * Opens a cursor over every occurrence of `pattern` in a suffix automaton's texts. The
+ * order is fixed by the structure, not sorted; each occurrence comes exactly once.
+ *
+ * Parameters: `dict`: a suffix automaton. `pattern`, `pattern_len`: the pattern (`pattern`
+ * may be NULL only when `pattern_len` is 0; the empty pattern yields every offset of every
+ * text). `cursor`: receives the cursor (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK (also when the pattern does not occur: the cursor is at its end);
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL pattern with non-zero length);
+ * DICTENSTEIN_UNSUPPORTED (another kind).
+ * Memory: free with `dictenstein_occurrence_cursor_free`. The cursor holds the version of
+ * the automaton current when it was opened (appends meanwhile do not change what it
+ * yields) and keeps it alive, so the dictionary may be freed first. Its own memory is
+ * constant, whatever the number of occurrences. The pattern is not kept.
+ * Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread
+ * at a time.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `pattern` readable for `pattern_len` bytes; `cursor` and
+ * `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_occurrence_cursor(const struct dictenstein_dict *dict,
+                                                      const uint8_t *pattern,
+                                                      size_t pattern_len,
+                                                      struct dictenstein_occurrence_cursor **cursor,
+                                                      struct dictenstein_error **error);
+
+/**
+ * Advances an occurrence cursor by one.
+ *
+ * Parameters: `cursor`: the cursor. `text_id`, `offset`: receive the occurrence (each may be
+ * NULL). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_END (no more; outputs untouched; later calls keep
+ * returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+ * Threads: one thread at a time per cursor.
+ *
+ * # Safety
+ * `cursor` NULL or a live cursor; `text_id`, `offset` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_occurrence_cursor_next(struct dictenstein_occurrence_cursor *cursor,
+                                                      uint32_t *text_id,
+                                                      uint64_t *offset,
+                                                      struct dictenstein_error **error);
+
+/**
+ * Fills an array with the cursor's next occurrences: one call instead of one per
+ * occurrence, for callers whose calls into C are costly (Go, Java).
+ *
+ * Parameters: `cursor`: the cursor. `out`: an array of `capacity` elements (required).
+ * `capacity`: at least 1. `written`: receives how many elements were filled (required).
+ * `error`: optional.
+ * Returns: DICTENSTEIN_OK (`*written` is between 1 and `capacity`; fewer than `capacity`
+ * does not mean the end); DICTENSTEIN_END (no more: `*written` is 0);
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL cursor, out or written; capacity 0).
+ * Threads: one thread at a time per cursor.
+ *
+ * # Safety
+ * `cursor` NULL or a live cursor; a non-NULL `out` writable for `capacity` elements;
+ * `written` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_occurrence_cursor_next_batch(struct dictenstein_occurrence_cursor *cursor,
+                                                            struct dictenstein_occurrence *out,
+                                                            size_t capacity,
+                                                            size_t *written,
+                                                            struct dictenstein_error **error);
+
+/**
+ * Frees an occurrence cursor. NULL is a no-op.
+ *
+ * Threads: once no other thread uses the cursor.
+ *
+ * # Safety
+ * `cursor` must be NULL or a live cursor, freed at most once.
+ */
+void dictenstein_occurrence_cursor_free(struct dictenstein_occurrence_cursor *cursor);
+
+/**
+ * Finds the longest substring of `query` that occurs in a text of a suffix automaton, and
+ * one of its occurrences. Among equally long ones, the first in the query is reported.
+ *
+ * Parameters: `dict`: a suffix automaton. `query`, `query_len`: the query (`query` may be
+ * NULL only when `query_len` is 0). `query_offset`, `length`: receive where the substring
+ * starts in the query and its length (at least 1). `text_id`, `text_offset`: receive one
+ * occurrence (the first an occurrence cursor would give). Each output may be NULL.
+ * `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_NOT_FOUND (no byte of the query occurs; outputs
+ * untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL query with non-zero length);
+ * DICTENSTEIN_UNSUPPORTED (another kind).
+ * Cost: O(query length) (amortized over suffix links).
+ * Threads: safe from any number of threads at once.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `query` readable for `query_len` bytes; every output and
+ * `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_longest_common_substring(const struct dictenstein_dict *dict,
+                                                             const uint8_t *query,
+                                                             size_t query_len,
+                                                             size_t *query_offset,
+                                                             size_t *length,
+                                                             uint32_t *text_id,
+                                                             uint64_t *text_offset,
+                                                             struct dictenstein_error **error);
 
 /**
  * Reports the version of the library actually loaded at run time (compare it with the

@@ -5,6 +5,7 @@ use crate::dat::{DatNode, DoubleArray, DoubleArrayBuilder};
 use crate::dawg::{Dawg, DawgFile, DawgFileNode, DawgNode};
 use crate::dict::{Dictionary, MutableDictionary};
 use crate::error::{Error, Result};
+use crate::sam::{CommonSubstring, Occurrences, SamFile, SuffixAutomaton};
 use crate::walk::PrefixWalk;
 use parking_lot::RwLock;
 use std::ops::Bound;
@@ -17,7 +18,7 @@ pub const DICTENSTEIN_KIND_DOUBLE_ARRAY: u32 = 1;
 pub const DICTENSTEIN_KIND_DAWG: u32 = 2;
 /// Kind of dictionary: adaptive radix trie (mutable; readers never block).
 pub const DICTENSTEIN_KIND_ART: u32 = 3;
-/// Kind of dictionary: suffix automaton. Not built yet: DICTENSTEIN_UNSUPPORTED.
+/// Kind of dictionary: suffix automaton over appended texts (substring queries).
 pub const DICTENSTEIN_KIND_SUFFIX_AUTOMATON: u32 = 4;
 
 /// Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
@@ -71,7 +72,7 @@ impl DictKind {
             DictKind::DoubleArray => "double-array trie",
             DictKind::Dawg => "DAWG",
             DictKind::Art => "adaptive radix trie",
-            DictKind::SuffixAutomaton => "suffix automaton (not built yet)",
+            DictKind::SuffixAutomaton => "suffix automaton",
         }
     }
 }
@@ -99,7 +100,8 @@ impl AnyBuilder {
             DictKind::DoubleArray => Ok(AnyBuilder::DoubleArray(DoubleArrayBuilder::new())),
             DictKind::Dawg | DictKind::Art => Ok(AnyBuilder::Pairs(kind, Vec::new())),
             DictKind::SuffixAutomaton => Err(Error::Unsupported {
-                operation: "building",
+                operation: "building from terms (create it with dictenstein_dict_new and add \
+                            texts with dictenstein_dict_append_text)",
                 backend: kind.name(),
             }),
         }
@@ -157,6 +159,54 @@ impl DawgRepr {
     }
 }
 
+/// A suffix automaton as the handle holds it: editable in memory, or a mapped file until the
+/// first append turns it into an editable copy.
+pub enum SamRepr {
+    Mem(SuffixAutomaton),
+    File(SamFile),
+}
+
+impl SamRepr {
+    fn contains(&self, pattern: &[u8]) -> bool {
+        match self {
+            SamRepr::Mem(s) => s.contains(pattern),
+            SamRepr::File(s) => s.contains(pattern),
+        }
+    }
+
+    fn count(&self, pattern: &[u8]) -> u64 {
+        match self {
+            SamRepr::Mem(s) => s.count(pattern),
+            SamRepr::File(s) => s.count(pattern),
+        }
+    }
+
+    pub fn occurrences(&self, pattern: &[u8]) -> Occurrences<'_> {
+        match self {
+            SamRepr::Mem(s) => s.occurrences(pattern),
+            SamRepr::File(s) => s.occurrences(pattern),
+        }
+    }
+
+    fn longest_common_substring(&self, query: &[u8]) -> Option<CommonSubstring> {
+        match self {
+            SamRepr::Mem(s) => s.longest_common_substring(query),
+            SamRepr::File(s) => s.longest_common_substring(query),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            SamRepr::Mem(s) => s.len(),
+            SamRepr::File(s) => s.len(),
+        }
+    }
+
+    fn get(&self, term: &[u8]) -> Option<u64> {
+        Some(self.count(term)).filter(|&c| c > 0)
+    }
+}
+
 /// A dictionary of any kind, behind one set of operations.
 ///
 /// The DAWG sits behind a lock around an `Arc`: readers and cursors take a snapshot (an `Arc`
@@ -166,6 +216,8 @@ pub enum AnyDict {
     DoubleArray(DoubleArray),
     Dawg(RwLock<Arc<DawgRepr>>),
     Art(Art),
+    /// Locked like the DAWG: appends copy the automaton when a cursor holds a snapshot.
+    Sam(RwLock<Arc<SamRepr>>),
 }
 
 /// What a cursor reads from: the dictionary handle, or a snapshot of a DAWG.
@@ -208,8 +260,8 @@ impl CursorSource {
         }
     }
 
-    pub fn prefix_walk(&self, prefix: &[u8]) -> AnyWalk<'_> {
-        match self {
+    pub fn prefix_walk(&self, prefix: &[u8]) -> Result<AnyWalk<'_>> {
+        Ok(match self {
             CursorSource::Dawg(r) => match &**r {
                 DawgRepr::Mem(d) => AnyWalk::DawgMem(d.prefix_walk(prefix)),
                 DawgRepr::File(d) => AnyWalk::DawgFile(d.prefix_walk(prefix)),
@@ -220,9 +272,15 @@ impl CursorSource {
                     range: a.prefix(prefix),
                     current: None,
                 },
-                AnyDict::Dawg(_) => unreachable!("DAWG cursors read a snapshot"),
+                other => {
+                    return Err(Error::Unsupported {
+                        operation: "prefix cursors (a suffix automaton lists occurrences: use \
+                                    dictenstein_dict_occurrence_cursor)",
+                        backend: other.kind().name(),
+                    })
+                }
             },
-        }
+        })
     }
 
     pub fn range(&self, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<AnyWalk<'_>> {
@@ -266,15 +324,21 @@ impl AnyDict {
                 operation: "creating an empty mutable dictionary (it is static: use a builder)",
                 backend: kind.name(),
             }),
-            DictKind::SuffixAutomaton => Err(Error::Unsupported {
-                operation: "creating",
-                backend: kind.name(),
-            }),
+            DictKind::SuffixAutomaton => Ok(AnyDict::Sam(RwLock::new(Arc::new(SamRepr::Mem(
+                SuffixAutomaton::new(),
+            ))))),
         }
     }
 
     /// Opens a saved dictionary; the kind is read from the file.
     pub fn open(path: &Path, verify: bool) -> Result<Self> {
+        if peek_kind(path) == Some(crate::format::KIND_SUFFIX_AUTOMATON) {
+            let s = SamFile::open(path)?;
+            if verify {
+                s.verify().map_err(|e| e.with_path(path))?;
+            }
+            return Ok(AnyDict::Sam(RwLock::new(Arc::new(SamRepr::File(s)))));
+        }
         if peek_kind(path) == Some(crate::format::KIND_DAWG) {
             let d = DawgFile::open(path)?;
             if verify {
@@ -294,6 +358,7 @@ impl AnyDict {
             AnyDict::DoubleArray(_) => DictKind::DoubleArray,
             AnyDict::Dawg(_) => DictKind::Dawg,
             AnyDict::Art(_) => DictKind::Art,
+            AnyDict::Sam(_) => DictKind::SuffixAutomaton,
         }
     }
 
@@ -312,6 +377,13 @@ impl AnyDict {
                     "saving to a file (the durable store is the persistent form; not built yet)",
                 backend: "adaptive radix trie",
             }),
+            AnyDict::Sam(lock) => {
+                let snapshot = Arc::clone(&lock.read());
+                match &*snapshot {
+                    SamRepr::Mem(s) => s.save(path),
+                    SamRepr::File(s) => s.save(path),
+                }
+            }
         }
     }
 
@@ -324,6 +396,10 @@ impl AnyDict {
                 DawgRepr::Mem(_) => Ok(()),
             },
             AnyDict::Art(_) => Ok(()),
+            AnyDict::Sam(lock) => match &**lock.read() {
+                SamRepr::File(s) => s.verify(),
+                SamRepr::Mem(_) => Ok(()),
+            },
         }
     }
 
@@ -332,6 +408,7 @@ impl AnyDict {
             AnyDict::DoubleArray(d) => d.len(),
             AnyDict::Dawg(lock) => lock.read().len(),
             AnyDict::Art(a) => a.len(),
+            AnyDict::Sam(lock) => lock.read().len(),
         }
     }
 
@@ -349,6 +426,10 @@ impl AnyDict {
                 DawgRepr::File(d) => d.size_bytes(),
             },
             AnyDict::Art(a) => a.heap_bytes(),
+            AnyDict::Sam(lock) => match &**lock.read() {
+                SamRepr::Mem(s) => s.heap_bytes(),
+                SamRepr::File(s) => s.size_bytes(),
+            },
         }
     }
 
@@ -357,6 +438,66 @@ impl AnyDict {
             AnyDict::DoubleArray(d) => d.get(term),
             AnyDict::Dawg(lock) => lock.read().get(term),
             AnyDict::Art(a) => a.get(term),
+            AnyDict::Sam(lock) => lock.read().get(term),
+        }
+    }
+
+    /// Whether `term` is present; for a suffix automaton, whether it occurs as a substring.
+    pub fn contains(&self, term: &[u8]) -> bool {
+        match self {
+            AnyDict::Sam(lock) => lock.read().contains(term),
+            other => other.get(term).is_some(),
+        }
+    }
+
+    fn sam(&self, operation: &'static str) -> Result<Arc<SamRepr>> {
+        match self {
+            AnyDict::Sam(lock) => Ok(Arc::clone(&lock.read())),
+            other => Err(Error::Unsupported {
+                operation,
+                backend: other.kind().name(),
+            }),
+        }
+    }
+
+    /// A snapshot of a suffix automaton, for an occurrence cursor.
+    pub fn sam_snapshot(&self) -> Result<Arc<SamRepr>> {
+        self.sam("occurrence cursors (suffix automaton only)")
+    }
+
+    pub fn count_occurrences(&self, pattern: &[u8]) -> Result<u64> {
+        Ok(self
+            .sam("counting occurrences (suffix automaton only)")?
+            .count(pattern))
+    }
+
+    pub fn longest_common_substring(&self, query: &[u8]) -> Result<Option<CommonSubstring>> {
+        Ok(self
+            .sam("longest common substring (suffix automaton only)")?
+            .longest_common_substring(query))
+    }
+
+    /// Appends a text to a suffix automaton; returns its number.
+    pub fn append_text(&self, text: &[u8]) -> Result<u32> {
+        let AnyDict::Sam(lock) = self else {
+            return Err(Error::Unsupported {
+                operation: "appending texts (suffix automaton only)",
+                backend: self.kind().name(),
+            });
+        };
+        let mut guard = lock.write();
+        if Arc::get_mut(&mut guard).is_none_or(|r| matches!(r, SamRepr::File(_))) {
+            // A cursor holds the current version, or it is a mapped file: append to an
+            // editable copy and publish it (the cursor keeps the old one).
+            let copy = match &**guard {
+                SamRepr::Mem(s) => s.clone(),
+                SamRepr::File(f) => f.to_automaton()?,
+            };
+            *guard = Arc::new(SamRepr::Mem(copy));
+        }
+        match Arc::get_mut(&mut guard) {
+            Some(SamRepr::Mem(s)) => s.append(text),
+            _ => unreachable!("the automaton was just made private and editable"),
         }
     }
 
@@ -368,6 +509,10 @@ impl AnyDict {
                 DawgRepr::File(d) => d.longest_prefix(text),
             },
             AnyDict::Art(a) => a.pin().longest_prefix(text),
+            AnyDict::Sam(lock) => match &**lock.read() {
+                SamRepr::Mem(s) => s.longest_prefix(text),
+                SamRepr::File(s) => s.longest_prefix(text),
+            },
         }
     }
 
@@ -399,6 +544,10 @@ impl AnyDict {
             AnyDict::DoubleArray(_) => Err(Error::Unsupported {
                 operation,
                 backend: "double-array trie (static: build a new one with a builder)",
+            }),
+            AnyDict::Sam(_) => Err(Error::Unsupported {
+                operation,
+                backend: "suffix automaton (add texts with dictenstein_dict_append_text)",
             }),
         }
     }

@@ -30,6 +30,34 @@ pub unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Resul
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// An output array given as pointer + capacity (in elements). NULL is refused (a cursor's
+/// batch needs somewhere to write), as is a zero capacity, which could never make progress.
+///
+/// # Safety
+/// A non-NULL `ptr` must be valid for writes of `capacity` elements of `T` for `'a`, and not
+/// be read or written by anything else meanwhile.
+pub unsafe fn out_slice<'a, T>(
+    ptr: *mut T,
+    capacity: usize,
+    name: &'static str,
+) -> Result<&'a mut [T]> {
+    if ptr.is_null() {
+        return Err(Error::invalid(name, "NULL array"));
+    }
+    if capacity == 0 {
+        return Err(Error::invalid(name, "capacity 0"));
+    }
+    if capacity > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(Error::invalid(
+            name,
+            format!("capacity {capacity} is larger than any array"),
+        ));
+    }
+    // SAFETY: non-NULL, size bounded by isize::MAX, and the caller guarantees `capacity`
+    // writable, unaliased elements for the duration of the call.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, capacity) })
+}
+
 /// A NUL-terminated, UTF-8, non-empty file path.
 ///
 /// # Safety

@@ -29,7 +29,7 @@ pub struct dictenstein_builder {
 /// reads never block on the adaptive radix trie; on the DAWG a write waits for reads in
 /// progress and reads wait for a write in progress; the double-array trie is read-only.
 pub struct dictenstein_dict {
-    inner: Arc<AnyDict>,
+    pub(super) inner: Arc<AnyDict>,
 }
 
 self_cell::self_cell!(
@@ -51,7 +51,9 @@ pub struct dictenstein_cursor {
 /// Parameters: `kind`: one of the `DICTENSTEIN_KIND_*` constants. `builder`: receives the new
 /// builder (required). `error`: optional error details (see the header's introduction).
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
-/// `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
+/// `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (it holds texts,
+/// not terms: create it with `dictenstein_dict_new` and add texts with
+/// `dictenstein_dict_append_text`).
 /// Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
 /// Threads: safe from any thread.
 ///
@@ -243,9 +245,11 @@ pub unsafe extern "C" fn dictenstein_dict_verify(
 /// Reports the dictionary's kind, number of terms and size in bytes.
 ///
 /// Parameters: `dict`: the dictionary. `kind`: receives a `DICTENSTEIN_KIND_*` value (may be
-/// NULL). `term_count`: receives the number of distinct terms (may be NULL). `size_bytes`:
-/// receives the bytes the structure occupies, which is also its saved file size (may be
-/// NULL). `error`: optional.
+/// NULL). `term_count`: receives the number of distinct terms (may be NULL); for a suffix
+/// automaton, the number of distinct substrings of its texts, the empty one included once
+/// there is a text. `size_bytes`: receives the bytes the structure occupies: the file size
+/// for an opened file, the heap held for an in-memory structure (may be NULL).
+/// `error`: optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict).
 /// Threads: safe concurrently with other reads.
 ///
@@ -272,7 +276,8 @@ pub unsafe extern "C" fn dictenstein_dict_info(
     })
 }
 
-/// Looks up a term.
+/// Looks up a term. On a suffix automaton the terms are the substrings of its texts and the
+/// value is the number of occurrences.
 ///
 /// Parameters: `dict`: the dictionary. `term`, `term_len`: the term (`term` may be NULL only
 /// when `term_len` is 0). `value`: receives the term's value when found (may be NULL, then
@@ -306,6 +311,39 @@ pub unsafe extern "C" fn dictenstein_dict_get(
             }
             None => Ok(Outcome::NotFound),
         }
+    })
+}
+
+/// Tests whether a term is present; on a suffix automaton, whether `term` occurs as a
+/// substring of a text (the empty string does once there is a text).
+///
+/// Parameters: `dict`: the dictionary. `term`, `term_len`: the term (`term` may be NULL only
+/// when `term_len` is 0). `found`: receives the answer (required). `error`: optional.
+/// Returns: DICTENSTEIN_OK (`*found` set, true or false); DICTENSTEIN_INVALID_ARGUMENT (NULL
+/// dict or found, NULL term with non-zero length).
+/// Threads: safe from any number of threads at once.
+///
+/// # Safety
+/// `dict` must be NULL or a live dictionary; a non-NULL `term` readable for `term_len` bytes;
+/// `found` and `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_dict_contains(
+    dict: *const dictenstein_dict,
+    term: *const u8,
+    term_len: usize,
+    found: *mut bool,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
+        let d = unsafe { borrow(dict, "dict") }?;
+        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
+        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        let out = Out::required(found, "found")?;
+        let present = d.inner.contains(term);
+        // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
+        unsafe { out.write(present) };
+        Ok(Outcome::Ok)
     })
 }
 
@@ -357,7 +395,8 @@ pub unsafe extern "C" fn dictenstein_dict_longest_prefix(
 /// NULL only when `prefix_len` is 0). `cursor`: receives the cursor (required). `error`:
 /// optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL prefix
-/// with non-zero length).
+/// with non-zero length); DICTENSTEIN_UNSUPPORTED for a suffix automaton (its substrings are
+/// listed by occurrence: `dictenstein_dict_occurrence_cursor`).
 /// Memory: free with `dictenstein_cursor_free`. The cursor holds a reference to the
 /// dictionary's data, so `dictenstein_dict_free` may be called before the cursor is freed.
 /// The prefix bytes are copied.
@@ -385,9 +424,9 @@ pub unsafe extern "C" fn dictenstein_dict_prefix_cursor(
         // SAFETY: the caller guarantees `prefix` is readable for `prefix_len` bytes.
         let prefix = unsafe { args::bytes(prefix, prefix_len, "prefix") }?;
         let out = Out::required(cursor, "cursor")?;
-        let cell = CursorCell::new(CursorSource::of(&d.inner), |owner| {
+        let cell = CursorCell::try_new(CursorSource::of(&d.inner), |owner| {
             owner.prefix_walk(prefix)
-        });
+        })?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { out.write(new_handle(dictenstein_cursor { cell })) };
         Ok(Outcome::Ok)
@@ -464,11 +503,13 @@ pub unsafe extern "C" fn dictenstein_dict_free(dict: *mut dictenstein_dict) {
 /// Creates an empty dictionary of a mutable kind, to fill with `dictenstein_dict_insert` /
 /// `dictenstein_dict_upsert`.
 ///
-/// Parameters: `kind`: DICTENSTEIN_KIND_ART or DICTENSTEIN_KIND_DAWG. `dict`: receives the
-/// new dictionary (required). `error`: optional error details.
+/// A suffix automaton is created empty here and filled with `dictenstein_dict_append_text`.
+///
+/// Parameters: `kind`: DICTENSTEIN_KIND_ART, DICTENSTEIN_KIND_DAWG or
+/// DICTENSTEIN_KIND_SUFFIX_AUTOMATON. `dict`: receives the new dictionary (required).
+/// `error`: optional error details.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
-/// `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder)
-/// and DICTENSTEIN_KIND_SUFFIX_AUTOMATON (not built yet).
+/// `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder).
 /// Memory: free with `dictenstein_dict_free`. On failure `*dict` is untouched.
 /// Threads: safe from any thread.
 ///
@@ -497,8 +538,8 @@ pub unsafe extern "C" fn dictenstein_dict_new(
 /// `error`: optional error details.
 /// Returns: DICTENSTEIN_OK (whether or not the term was new); DICTENSTEIN_INVALID_ARGUMENT
 /// for a NULL dict or a NULL term with a non-zero length; DICTENSTEIN_TERM_TOO_LONG above
-/// DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie. Nothing changes
-/// on failure.
+/// DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie or a suffix
+/// automaton. Nothing changes on failure.
 /// Memory: the term is copied. A DAWG opened from a file becomes an in-memory copy at its
 /// first write (the file is not changed; save it to persist).
 /// Threads: safe from any number of threads; see `dictenstein_dict`.

@@ -9,11 +9,13 @@ mod boundary;
 mod dict_api;
 mod error_obj;
 mod handles;
+mod sam_api;
 mod status;
 mod version;
 
 pub use any::{AnyDict, DictKind};
 pub use dict_api::*;
 pub use error_obj::*;
+pub use sam_api::*;
 pub use status::*;
 pub use version::*;

@@ -36,6 +36,21 @@ static int check_count = 0;
     }                                                                                \
   } while (0)
 
+/* Checks an error object: present, carrying status `st` and a non-empty message that
+ * contains `needle` (when given); then frees it. */
+static inline void check_error_object(dictenstein_status st, dictenstein_error *err, const char *needle) {
+  CHECK(err != NULL);
+  if (!err) return;
+  CHECK(dictenstein_error_status(err) == st);
+  const char *msg = dictenstein_error_message(err);
+  CHECK(msg != NULL && msg[0] != '\0');
+  if (needle && msg && !strstr(msg, needle)) {
+    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg, needle);
+    CHECK(0);
+  }
+  dictenstein_error_free(err);
+}
+
 static inline int check_finish(const char *name) {
   if (check_failures) {
     fprintf(stderr, "%s: %d of %d checks failed\n", name, check_failures, check_count);

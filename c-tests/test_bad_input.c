@@ -21,19 +21,6 @@ static dictenstein_dict *build(void) {
 }
 
 /* The status and message carried by an error object must match the call's return. */
-static void check_error_object(dictenstein_status st, dictenstein_error *err, const char *needle) {
-  CHECK(err != NULL);
-  if (!err) return;
-  CHECK(dictenstein_error_status(err) == st);
-  const char *msg = dictenstein_error_message(err);
-  CHECK(msg != NULL && msg[0] != '\0');
-  if (needle && msg && !strstr(msg, needle)) {
-    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg, needle);
-    CHECK(0);
-  }
-  dictenstein_error_free(err);
-}
-
 static void null_arguments(dictenstein_dict *d) {
   dictenstein_builder *b = NULL;
   dictenstein_dict *out = NULL;

@@ -11,18 +11,6 @@
 
 #define T(s) (const uint8_t *)(s), strlen(s)
 
-static void check_error_object(dictenstein_status st, dictenstein_error *err, const char *needle) {
-  CHECK(err != NULL);
-  if (!err) return;
-  CHECK(dictenstein_error_status(err) == st);
-  const char *msg = dictenstein_error_message(err);
-  if (needle && (!msg || !strstr(msg, needle))) {
-    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg ? msg : "(null)", needle);
-    CHECK(0);
-  }
-  dictenstein_error_free(err);
-}
-
 /* Reads a cursor to the end into "a,b,c," form. */
 static void drain(dictenstein_cursor *c, char *out, size_t cap) {
   out[0] = '\0';

@@ -12,18 +12,6 @@
 
 #define T(s) (const uint8_t *)(s), strlen(s)
 
-static void check_error_object(dictenstein_status st, dictenstein_error *err, const char *needle) {
-  CHECK(err != NULL);
-  if (!err) return;
-  CHECK(dictenstein_error_status(err) == st);
-  const char *msg = dictenstein_error_message(err);
-  if (needle && (!msg || !strstr(msg, needle))) {
-    fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg ? msg : "(null)", needle);
-    CHECK(0);
-  }
-  dictenstein_error_free(err);
-}
-
 static int by_position(const void *a, const void *b) {
   const dictenstein_occurrence *x = a, *y = b;
   if (x->text_id != y->text_id) return x->text_id < y->text_id ? -1 : 1;

@@ -11,18 +11,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 mod common;
-use common::{load_words, Rng};
-
-/// Median of `reps` runs of `f`, which returns nanoseconds per operation.
-fn median(reps: usize, mut f: impl FnMut() -> f64) -> f64 {
-    let mut xs: Vec<f64> = (0..reps).map(|_| f()).collect();
-    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    xs[xs.len() / 2]
-}
-
-fn per_op(t: Instant, n: usize) -> f64 {
-    t.elapsed().as_nanos() as f64 / n as f64
-}
+use common::{load_words, median, per_op, Rng};
 
 fn row(name: &str, ours: f64, theirs: &[(&str, f64)], unit: &str) {
     let others: Vec<String> = theirs

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 mod common;
-use common::Rng;
+use common::{median, per_op, Rng};
 
 /// Counts live heap bytes and their peak, so every structure's build is measured the same
 /// way (capacity slack, temporary buffers and all).
@@ -86,10 +86,6 @@ fn load_genome(quick: bool) -> (String, Vec<Vec<u8>>) {
         dna.copy_within(from..from + 400, to);
     }
     ("generated DNA".to_string(), vec![dna])
-}
-
-fn per_query(t: Instant, n: usize) -> f64 {
-    t.elapsed().as_nanos() as f64 / n as f64
 }
 
 fn main() {
@@ -175,46 +171,41 @@ fn main() {
         .collect();
 
     let reps = if quick { 1 } else { 5 };
-    let median = |mut f: Box<dyn FnMut() -> f64 + '_>| {
-        let mut xs: Vec<f64> = (0..reps).map(|_| f()).collect();
-        xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        xs[xs.len() / 2]
-    };
-    let ours_mem = median(Box::new(|| {
+    let ours_mem = median(reps, || {
         let t = Instant::now();
         for q in &queries {
             assert!(black_box(sam.contains(q)));
         }
-        per_query(t, n)
-    }));
-    let ours_file = median(Box::new(|| {
+        per_op(t, n)
+    });
+    let ours_file = median(reps, || {
         let t = Instant::now();
         for q in &queries {
             assert!(black_box(file.contains(q)));
         }
-        per_query(t, n)
-    }));
-    let ours_count = median(Box::new(|| {
+        per_op(t, n)
+    });
+    let ours_count = median(reps, || {
         let t = Instant::now();
         for q in &queries {
             assert!(black_box(file.count(q)) > 0);
         }
-        per_query(t, n)
-    }));
-    let theirs_table = median(Box::new(|| {
+        per_op(t, n)
+    });
+    let theirs_table = median(reps, || {
         let t = Instant::now();
         for q in &strs {
             assert!(black_box(table.contains(q)));
         }
-        per_query(t, n)
-    }));
-    let theirs_positions = median(Box::new(|| {
+        per_op(t, n)
+    });
+    let theirs_positions = median(reps, || {
         let t = Instant::now();
         for q in &strs {
             assert!(!black_box(table.positions(q)).is_empty());
         }
-        per_query(t, n)
-    }));
+        per_op(t, n)
+    });
     println!("\n| 20-byte query ({n} queries) | ns/query | ratio ours/SuffixTable contains |");
     println!("|---|---|---|");
     let r = |name: &str, v: f64| println!("| {name} | {v:.0} | x{:.2} |", v / theirs_table);
@@ -224,15 +215,15 @@ fn main() {
     r("suffix SuffixTable: contains", theirs_table);
     r("suffix SuffixTable: positions (count)", theirs_positions);
     if let Some((g, _, _)) = &gsam {
-        let v = median(Box::new(|| {
+        let v = median(reps, || {
             let t = Instant::now();
             for q in &queries {
                 let mut s = g.get_root_state();
                 s.feed_bytes(q);
                 assert!(!black_box(s.is_nil()));
             }
-            per_query(t, n)
-        }));
+            per_op(t, n)
+        });
         r("general-sam: contains", v);
     }
 }

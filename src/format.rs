@@ -27,6 +27,16 @@ pub fn le_u64(bytes: &[u8], off: usize) -> Option<u64> {
     Some(u64::from_le_bytes(chunk.try_into().ok()?))
 }
 
+/// Writes a little-endian `u32` at `at` (the caller sized the buffer).
+pub fn put_u32(out: &mut [u8], at: usize, v: u32) {
+    out[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// Writes a little-endian `u64` at `at` (the caller sized the buffer).
+pub fn put_u64(out: &mut [u8], at: usize, v: u64) {
+    out[at..at + 8].copy_from_slice(&v.to_le_bytes());
+}
+
 /// Header field reader that turns a short buffer into a `Truncated` error.
 pub struct Fields<'a> {
     bytes: &'a [u8],

@@ -23,6 +23,18 @@ pub fn load_words(quick: bool) -> (String, Vec<Vec<u8>>) {
     panic!("no word list found; set DICTENSTEIN_WORDS");
 }
 
+/// Median of `reps` runs of `f`, which returns nanoseconds per operation.
+pub fn median(reps: usize, mut f: impl FnMut() -> f64) -> f64 {
+    let mut xs: Vec<f64> = (0..reps).map(|_| f()).collect();
+    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    xs[xs.len() / 2]
+}
+
+/// Nanoseconds per operation since `t`, for `n` operations.
+pub fn per_op(t: std::time::Instant, n: usize) -> f64 {
+    t.elapsed().as_nanos() as f64 / n as f64
+}
+
 /// A small deterministic PRNG (xorshift64*), so runs are repeatable without a dependency.
 pub struct Rng(pub u64);
 impl Rng {

@@ -11,7 +11,7 @@ use super::Dawg;
 use crate::bytes::Bytes;
 use crate::dict::{Dictionary, Node};
 use crate::error::{Error, FormatError, Result};
-use crate::format::{self, le_u64, Fields, KIND_DAWG, MAGIC};
+use crate::format::{self, le_u64, put_u32, put_u64, Fields, KIND_DAWG, MAGIC};
 use std::path::Path;
 
 pub(crate) const HEADER_LEN: usize = 96;
@@ -253,22 +253,22 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
     }
     let h = &mut out[..HEADER_LEN];
     h[..8].copy_from_slice(&MAGIC);
-    h[8..12].copy_from_slice(&KIND_DAWG.to_le_bytes());
-    h[12..16].copy_from_slice(&VERSION.to_le_bytes());
-    h[OFF_FILE_LEN..OFF_FILE_LEN + 8].copy_from_slice(&(file_len as u64).to_le_bytes());
-    h[OFF_TERMS..OFF_TERMS + 8].copy_from_slice(&(values.len() as u64).to_le_bytes());
-    h[OFF_EDGES..OFF_EDGES + 8].copy_from_slice(&edges.to_le_bytes());
-    h[OFF_ROOT..OFF_ROOT + 8].copy_from_slice(&root.to_le_bytes());
-    h[OFF_MAX_LEN..OFF_MAX_LEN + 4].copy_from_slice(&(d.max_len as u32).to_le_bytes());
+    put_u32(h, 8, KIND_DAWG);
+    put_u32(h, 12, VERSION);
+    put_u64(h, OFF_FILE_LEN, file_len as u64);
+    put_u64(h, OFF_TERMS, values.len() as u64);
+    put_u64(h, OFF_EDGES, edges);
+    put_u64(h, OFF_ROOT, root);
+    put_u32(h, OFF_MAX_LEN, d.max_len as u32);
     h[OFF_WIDTHS..OFF_WIDTHS + 4].copy_from_slice(&[
         w.edge as u8,
         w.target as u8,
         w.rank as u8,
         w.value as u8,
     ]);
-    h[OFF_FLAGS..OFF_FLAGS + 4].copy_from_slice(&flags.to_le_bytes());
-    h[OFF_CONSTANT..OFF_CONSTANT + 8].copy_from_slice(&constant.to_le_bytes());
-    h[OFF_VALUES..OFF_VALUES + 8].copy_from_slice(&(values_off as u64).to_le_bytes());
+    put_u32(h, OFF_FLAGS, flags);
+    put_u64(h, OFF_CONSTANT, constant);
+    put_u64(h, OFF_VALUES, values_off as u64);
     format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     Ok(out)
 }

@@ -207,6 +207,66 @@ impl SamRepr {
     }
 }
 
+/// A structure the handle keeps either editable in memory or as a read-only mapped file
+/// (the DAWG, the suffix automaton).
+trait Editable: Sized {
+    type Mem;
+    /// The editable structure, if this is one.
+    fn mem_mut(&mut self) -> Option<&mut Self::Mem>;
+    /// An editable copy (of a file: thawed, which may find it damaged).
+    fn editable_copy(&self) -> Result<Self>;
+}
+
+impl Editable for DawgRepr {
+    type Mem = Dawg;
+    fn mem_mut(&mut self) -> Option<&mut Dawg> {
+        match self {
+            DawgRepr::Mem(d) => Some(d),
+            DawgRepr::File(_) => None,
+        }
+    }
+    fn editable_copy(&self) -> Result<Self> {
+        Ok(DawgRepr::Mem(match self {
+            DawgRepr::Mem(d) => d.clone(),
+            DawgRepr::File(f) => f.to_dawg(),
+        }))
+    }
+}
+
+impl Editable for SamRepr {
+    type Mem = SuffixAutomaton;
+    fn mem_mut(&mut self) -> Option<&mut SuffixAutomaton> {
+        match self {
+            SamRepr::Mem(s) => Some(s),
+            SamRepr::File(_) => None,
+        }
+    }
+    fn editable_copy(&self) -> Result<Self> {
+        Ok(SamRepr::Mem(match self {
+            SamRepr::Mem(s) => s.clone(),
+            SamRepr::File(f) => f.to_automaton()?,
+        }))
+    }
+}
+
+/// Runs a write on the structure behind `lock`. When a cursor holds the current version, or
+/// it is a mapped file, the write goes to an editable copy that is then published: the
+/// cursor keeps the version it started on. Nothing changes when making the copy fails.
+fn edit_private<R: Editable, T>(
+    lock: &RwLock<Arc<R>>,
+    edit: impl FnOnce(&mut R::Mem) -> Result<T>,
+) -> Result<T> {
+    let mut guard = lock.write();
+    if Arc::get_mut(&mut guard).and_then(R::mem_mut).is_none() {
+        let copy = guard.editable_copy()?;
+        *guard = Arc::new(copy);
+    }
+    match Arc::get_mut(&mut guard).and_then(R::mem_mut) {
+        Some(m) => edit(m),
+        None => unreachable!("the structure was just made private and editable"),
+    }
+}
+
 /// A dictionary of any kind, behind one set of operations.
 ///
 /// The DAWG sits behind a lock around an `Arc`: readers and cursors take a snapshot (an `Arc`
@@ -485,20 +545,7 @@ impl AnyDict {
                 backend: self.kind().name(),
             });
         };
-        let mut guard = lock.write();
-        if Arc::get_mut(&mut guard).is_none_or(|r| matches!(r, SamRepr::File(_))) {
-            // A cursor holds the current version, or it is a mapped file: append to an
-            // editable copy and publish it (the cursor keeps the old one).
-            let copy = match &**guard {
-                SamRepr::Mem(s) => s.clone(),
-                SamRepr::File(f) => f.to_automaton()?,
-            };
-            *guard = Arc::new(SamRepr::Mem(copy));
-        }
-        match Arc::get_mut(&mut guard) {
-            Some(SamRepr::Mem(s)) => s.append(text),
-            _ => unreachable!("the automaton was just made private and editable"),
-        }
+        edit_private(lock, |s| s.append(text))
     }
 
     pub fn longest_prefix(&self, text: &[u8]) -> Option<(usize, u64)> {
@@ -525,22 +572,7 @@ impl AnyDict {
     ) -> Result<T> {
         match self {
             AnyDict::Art(a) => art(a),
-            AnyDict::Dawg(lock) => {
-                let mut guard = lock.write();
-                if Arc::get_mut(&mut guard).is_none_or(|r| matches!(r, DawgRepr::File(_))) {
-                    // A cursor holds the current version, or it is a mapped file: write to an
-                    // editable copy and publish it (the cursor keeps the old one).
-                    let copy = match &**guard {
-                        DawgRepr::Mem(d) => d.clone(),
-                        DawgRepr::File(f) => f.to_dawg(),
-                    };
-                    *guard = Arc::new(DawgRepr::Mem(copy));
-                }
-                match Arc::get_mut(&mut guard) {
-                    Some(DawgRepr::Mem(d)) => dawg(d),
-                    _ => unreachable!("the DAWG was just made private and editable"),
-                }
-            }
+            AnyDict::Dawg(lock) => edit_private(lock, dawg),
             AnyDict::DoubleArray(_) => Err(Error::Unsupported {
                 operation,
                 backend: "double-array trie (static: build a new one with a builder)",

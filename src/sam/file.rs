@@ -16,7 +16,7 @@ use super::{Form, SuffixAutomaton, MAX_TOTAL_BYTES};
 use crate::bytes::Bytes;
 use crate::dict::{Dictionary, Node};
 use crate::error::{Error, FormatError, Result};
-use crate::format::{self, align8, le_u32, Fields, KIND_SUFFIX_AUTOMATON, MAGIC};
+use crate::format::{self, align8, le_u32, put_u32, put_u64, Fields, KIND_SUFFIX_AUTOMATON, MAGIC};
 use std::path::Path;
 
 pub(crate) const HEADER_LEN: usize = 96;
@@ -82,53 +82,45 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
         })?;
     let mut out = vec![0u8; lay.end];
     out[..8].copy_from_slice(&MAGIC);
-    put32(&mut out, 8, KIND_SUFFIX_AUTOMATON);
-    put32(&mut out, 12, VERSION);
-    put64(&mut out, OFF_FILE_LEN, lay.end as u64);
-    put64(&mut out, OFF_STATES, n as u64);
-    put64(&mut out, OFF_EDGES, m as u64);
-    put64(&mut out, OFF_TEXTS, texts.count() as u64);
-    put64(&mut out, OFF_TOTAL, total);
-    put32(&mut out, OFF_LAST, g.last);
-    put64(&mut out, OFF_DISTINCT, ix.distinct);
-    put64(&mut out, OFF_MAX_TEXT, texts.max_len());
+    put_u32(&mut out, 8, KIND_SUFFIX_AUTOMATON);
+    put_u32(&mut out, 12, VERSION);
+    put_u64(&mut out, OFF_FILE_LEN, lay.end as u64);
+    put_u64(&mut out, OFF_STATES, n as u64);
+    put_u64(&mut out, OFF_EDGES, m as u64);
+    put_u64(&mut out, OFF_TEXTS, texts.count() as u64);
+    put_u64(&mut out, OFF_TOTAL, total);
+    put_u32(&mut out, OFF_LAST, g.last);
+    put_u64(&mut out, OFF_DISTINCT, ix.distinct);
+    put_u64(&mut out, OFF_MAX_TEXT, texts.max_len());
     for (i, &len) in texts.lens().iter().enumerate() {
-        put64(&mut out, lay.texts + i * 8, len);
+        put_u64(&mut out, lay.texts + i * 8, len);
     }
     let mut edge = 0usize;
     let mut sorted = Vec::new();
     for v in 0..n {
         let rec = lay.states + v * STATE_BYTES;
         let clone = if g.is_clone(v as u32) { CLONE_BIT } else { 0 };
-        put32(&mut out, lay.first + v * 4, edge as u32);
-        put32(&mut out, rec, g.len(v as u32) | clone);
-        put32(&mut out, rec + 4, g.link(v as u32));
-        put32(&mut out, rec + 8, ix.count[v]);
-        put32(&mut out, rec + 12, ix.occ_lo[v]);
+        put_u32(&mut out, lay.first + v * 4, edge as u32);
+        put_u32(&mut out, rec, g.len(v as u32) | clone);
+        put_u32(&mut out, rec + 4, g.link(v as u32));
+        put_u32(&mut out, rec + 8, ix.count[v]);
+        put_u32(&mut out, rec + 12, ix.occ_lo[v]);
         sorted.clear();
         sorted.extend(g.edges(v as u32));
         sorted.sort_unstable_by_key(|e| e.0);
         for &(label, target) in &sorted {
             let at = lay.edges + edge * EDGE_BYTES;
             out[at] = label;
-            put32(&mut out, at + 1, target);
+            put_u32(&mut out, at + 1, target);
             edge += 1;
         }
     }
-    put32(&mut out, lay.first + n * 4, edge as u32);
+    put_u32(&mut out, lay.first + n * 4, edge as u32);
     for (i, &p) in ix.occ.iter().enumerate() {
-        put32(&mut out, lay.occ + i * 4, p);
+        put_u32(&mut out, lay.occ + i * 4, p);
     }
     format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     Ok(out)
-}
-
-fn put32(out: &mut [u8], at: usize, v: u32) {
-    out[at..at + 4].copy_from_slice(&v.to_le_bytes());
-}
-
-fn put64(out: &mut [u8], at: usize, v: u64) {
-    out[at..at + 8].copy_from_slice(&v.to_le_bytes());
 }
 
 /// A saved suffix automaton, in memory or mapped. Read-only; [`SamFile::to_automaton`] gives
@@ -214,6 +206,9 @@ impl SamFile {
         let texts = TextMap::from_lens((0..k as usize).map(|i| f.u64(lay.texts + i * 8)));
         if texts.total() != total {
             return Err(invalid("sum of text lengths", texts.total()));
+        }
+        if f.u64(OFF_MAX_TEXT) != texts.max_len() {
+            return Err(invalid("longest text length", f.u64(OFF_MAX_TEXT)));
         }
         let last = f.u32(OFF_LAST);
         if u64::from(last) >= n {

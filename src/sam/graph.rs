@@ -92,15 +92,9 @@ pub(crate) struct Graph {
 }
 
 impl Graph {
+    /// The automaton of no text: the root alone.
     pub(crate) fn new() -> Self {
-        let mut g = Graph {
-            states: Chunked::default(),
-            clones: Vec::new(),
-            edges: Chunked::default(),
-            last: ROOT,
-        };
-        g.push_state(0, NONE, false);
-        g
+        Self::from_parts(std::iter::once((0, NONE, false)), std::iter::empty(), ROOT)
     }
 
     pub(crate) fn state_count(&self) -> usize {

@@ -57,6 +57,8 @@ pub(crate) fn longest_common(a: &impl Automaton, query: &[u8]) -> Option<(usize,
 pub(crate) struct TextMap {
     starts: Vec<u64>,
     lens: Vec<u64>,
+    /// The longest length, kept so walks learn their depth bound in O(1).
+    max: u64,
 }
 
 impl TextMap {
@@ -76,6 +78,7 @@ impl TextMap {
         };
         self.starts.push(start);
         self.lens.push(len);
+        self.max = self.max.max(len);
     }
 
     pub(crate) fn count(&self) -> usize {
@@ -99,7 +102,7 @@ impl TextMap {
     }
 
     pub(crate) fn max_len(&self) -> u64 {
-        self.lens.iter().copied().max().unwrap_or(0)
+        self.max
     }
 
     /// Occurrences of the empty string: every offset of every text, end included.

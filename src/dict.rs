@@ -84,6 +84,16 @@ pub trait Dictionary {
     fn prefix_walk(&self, prefix: &[u8]) -> PrefixWalk<Self::Node<'_>> {
         PrefixWalk::new(self.node_at(prefix), prefix, self.max_term_len())
     }
+
+    /// Streams every term within `opts.max_distance` edits of `query` (see [`crate::fuzzy`]).
+    /// Memory is bounded by the longest term, never by the number of results.
+    fn fuzzy(
+        &self,
+        query: &[u8],
+        opts: &crate::FuzzyOptions,
+    ) -> Result<crate::fuzzy::FuzzySearch<Self::Node<'_>>> {
+        crate::fuzzy::search(self, query, opts)
+    }
 }
 
 /// Write access for the backends that change after construction (adaptive radix trie, DAWG).

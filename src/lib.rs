@@ -11,6 +11,7 @@ pub mod dict;
 pub mod error;
 pub mod ffi;
 pub mod format;
+pub mod fuzzy;
 pub mod sam;
 pub mod walk;
 
@@ -19,5 +20,6 @@ pub use dat::{DoubleArray, DoubleArrayBuilder};
 pub use dawg::{Dawg, DawgFile};
 pub use dict::{Dictionary, MutableDictionary, Node, MAX_TERM_LEN};
 pub use error::{Error, FormatError, Result};
+pub use fuzzy::{FuzzyMatch, FuzzyOptions, Metric, Units};
 pub use sam::{SamFile, SuffixAutomaton};
 pub use walk::PrefixWalk;

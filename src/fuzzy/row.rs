@@ -1,0 +1,179 @@
+//! One row of the banded edit-distance matrix, and the step from a row to the next.
+//!
+//! Row `j` holds `D[j][i]`, the distance between the first `j` units of the term path and the
+//! first `i` units of the query, for `i` in the band `j-k ..= j+k` only: outside it every
+//! value exceeds `k`, so the band is all a search with budget `k` needs. Cell `c` of row `j`
+//! is column `i = j - k + c`. Values are capped at `k + 1` ("too far").
+
+use super::distance::Metric;
+
+/// The largest budget a query may ask for; band cells fit in a `u8` and a row in a fixed array.
+pub const MAX_DISTANCE: u32 = 8;
+/// Cells in the widest band.
+pub const MAX_WIDTH: usize = 2 * MAX_DISTANCE as usize + 1;
+
+/// What the recurrence needs from the query and the budget of the current pass.
+pub(super) struct Band<'q> {
+    pub query: &'q [u32],
+    pub metric: Metric,
+    /// The pass's budget `k`.
+    pub k: usize,
+}
+
+impl Band<'_> {
+    pub fn width(&self) -> usize {
+        2 * self.k + 1
+    }
+
+    fn inf(&self) -> u8 {
+        self.k as u8 + 1
+    }
+
+    /// Row 0: `D[0][i] = i` (the query's first `i` units deleted).
+    pub fn first_row(&self, out: &mut [u8]) {
+        let m = self.query.len() as isize;
+        for (c, cell) in out.iter_mut().enumerate() {
+            let i = c as isize - self.k as isize;
+            *cell = if (0..=m).contains(&i) {
+                i as u8
+            } else {
+                self.inf()
+            };
+        }
+    }
+
+    /// Fills row `j + 1` from row `j` (`prev`), row `j - 1` (`prev2`, when `j >= 1`), the unit
+    /// `u` on the edge into the new node and the unit `pu` on the edge before it.
+    /// Returns the smallest cell of the new row.
+    ///
+    /// With `i = j + 1 - k + c`, each operation reads one cell of an older row at a fixed
+    /// offset from `c`: substitution or match `prev[c]`, term unit inserted `prev[c + 1]`,
+    /// query unit deleted `out[c - 1]`, transposition `prev2[c]`, merge (two query units into
+    /// one) `prev[c - 1]`, split (one query unit into two) `prev2[c + 1]`.
+    pub fn next_row(
+        &self,
+        j: usize,
+        prev: &[u8],
+        prev2: Option<&[u8]>,
+        u: u32,
+        pu: u32,
+        out: &mut [u8],
+    ) -> u8 {
+        let inf = self.inf();
+        let m = self.query.len() as isize;
+        let w = self.width();
+        let base = j as isize + 1 - self.k as isize;
+        let mut min = inf;
+        for c in 0..w {
+            let i = base + c as isize;
+            if i < 0 || i > m {
+                out[c] = inf;
+                continue;
+            }
+            let mut d = inf;
+            if c + 1 < w {
+                d = d.min(prev[c + 1].saturating_add(1));
+            }
+            if c > 0 {
+                d = d.min(out[c - 1].saturating_add(1));
+            }
+            if i > 0 {
+                let q = self.query[i as usize - 1];
+                d = d.min(prev[c] + u8::from(q != u));
+                match (self.metric, prev2) {
+                    (Metric::Levenshtein, _) | (_, None) => {}
+                    (Metric::Transposition, Some(p2)) => {
+                        if i > 1 && q == pu && self.query[i as usize - 2] == u {
+                            d = d.min(p2[c].saturating_add(1));
+                        }
+                    }
+                    (Metric::MergeSplit, Some(p2)) => {
+                        if c + 1 < w {
+                            d = d.min(p2[c + 1].saturating_add(1));
+                        }
+                    }
+                }
+                if self.metric == Metric::MergeSplit && i > 1 && c > 0 {
+                    d = d.min(prev[c - 1].saturating_add(1));
+                }
+            }
+            let d = d.min(inf);
+            out[c] = d;
+            min = min.min(d);
+        }
+        min
+    }
+
+    /// `D[j][m]`: the distance between the whole query and the path to row `j`'s node, if
+    /// that column is in the band.
+    pub fn last(&self, j: usize, row: &[u8]) -> u8 {
+        let c = self.query.len() as isize - j as isize + self.k as isize;
+        if (0..self.width() as isize).contains(&c) {
+            row[c as usize]
+        } else {
+            self.inf()
+        }
+    }
+
+    /// The query units that extend a path at cost 0 from a cell of row `j` within budget:
+    /// the only labels worth following when no cell has budget to spare. Sorted, unique.
+    pub fn matches(&self, j: usize, row: &[u8], out: &mut Vec<u32>) {
+        out.clear();
+        let k = self.k as u8;
+        for (c, &d) in row.iter().enumerate() {
+            let i = j as isize - self.k as isize + c as isize;
+            if d <= k && i >= 0 && (i as usize) < self.query.len() {
+                out.push(self.query[i as usize]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzy::distance::unit_distance;
+
+    /// The banded rows give the same `D[j][m]` as the whole matrix whenever it is within `k`.
+    #[test]
+    fn band_agrees_with_full_matrix() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "rn", "m", "corner", "comer", "xyzzy",
+        ];
+        for metric in [
+            Metric::Levenshtein,
+            Metric::Transposition,
+            Metric::MergeSplit,
+        ] {
+            for q in words {
+                for t in words {
+                    let qu: Vec<u32> = q.bytes().map(u32::from).collect();
+                    let tu: Vec<u32> = t.bytes().map(u32::from).collect();
+                    let full = unit_distance(metric, &qu, &tu);
+                    for k in 0..4 {
+                        let band = Band {
+                            query: &qu,
+                            metric,
+                            k,
+                        };
+                        let w = band.width();
+                        let mut rows = vec![0u8; w * (tu.len() + 1)];
+                        band.first_row(&mut rows[..w]);
+                        for j in 0..tu.len() {
+                            let (old, new) = rows.split_at_mut((j + 1) * w);
+                            let prev = &old[j * w..];
+                            let prev2 = j.checked_sub(1).map(|p| &old[p * w..(p + 1) * w]);
+                            let pu = if j > 0 { tu[j - 1] } else { u32::MAX };
+                            band.next_row(j, prev, prev2, tu[j], pu, &mut new[..w]);
+                        }
+                        let got = band.last(tu.len(), &rows[tu.len() * w..]);
+                        let expect = full.min(k + 1) as u8;
+                        assert_eq!(got, expect, "{metric:?} {q:?} {t:?} k={k}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Fuzzy search against a brute-force scan: for every backend, metric, unit and mode, the
+//! search must return exactly the terms a scan of the model finds with the reference distance
+//! (no false positives or negatives), with the same distances, in the documented order.
+
+use dictenstein::fuzzy::{decode, unit_distance, FuzzyOptions, Metric, Units, MAX_DISTANCE};
+use dictenstein::{
+    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, FuzzyMatch, SamFile,
+    SuffixAutomaton,
+};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+type Model = BTreeMap<Vec<u8>, u64>;
+
+/// What the search must return: every model term within the budget, scored by the reference
+/// distance (to the closest prefix in prefix mode), in (distance, term) order when ordered
+/// and term order otherwise, cut at the limit.
+fn brute_force(model: &Model, query: &[u8], o: &FuzzyOptions) -> Vec<FuzzyMatch> {
+    let q = decode(o.units, query, "query").unwrap();
+    let mut out: Vec<FuzzyMatch> = model
+        .iter()
+        .filter_map(|(t, &v)| {
+            let tu = decode(o.units, t, "term").ok()?;
+            let d = if o.prefix {
+                (0..=tu.len())
+                    .map(|n| unit_distance(o.metric, &q, &tu[..n]))
+                    .min()
+                    .unwrap()
+            } else {
+                unit_distance(o.metric, &q, &tu)
+            };
+            (d <= o.max_distance as usize).then(|| FuzzyMatch {
+                term: t.clone(),
+                distance: d as u32,
+                value: v,
+            })
+        })
+        .collect();
+    if o.ordered {
+        out.sort_by(|a, b| (a.distance, &a.term).cmp(&(b.distance, &b.term)));
+    }
+    if let Some(l) = o.limit {
+        out.truncate(l);
+    }
+    out
+}
+
+fn check<D: Dictionary>(name: &str, d: &D, model: &Model, query: &[u8], o: &FuzzyOptions) {
+    let got: Vec<FuzzyMatch> = d.fuzzy(query, o).unwrap().collect();
+    let expected = brute_force(model, query, o);
+    assert_eq!(got, expected, "{name}: query {query:?} {o:?}");
+}
+
+fn build_dat(model: &Model) -> DoubleArray {
+    let mut b = DoubleArrayBuilder::new();
+    for (k, v) in model {
+        b.add(k, *v).unwrap();
+    }
+    b.finish().unwrap()
+}
+
+/// Runs `query` with `o` over every term backend built from `model`.
+fn check_all_backends(model: &Model, query: &[u8], o: &FuzzyOptions) {
+    let dat = build_dat(model);
+    check("double-array trie", &dat, model, query, o);
+    let dawg = Dawg::from_pairs(model.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap();
+    check("DAWG", &dawg, model, query, o);
+    let file = DawgFile::from_vec(dawg.to_file_bytes().unwrap()).unwrap();
+    check("DAWG file", &file, model, query, o);
+    let art = Art::new();
+    for (k, v) in model {
+        art.upsert(k, *v).unwrap();
+    }
+    check("ART", &art.pin(), model, query, o);
+}
+
+fn metric() -> impl Strategy<Value = Metric> {
+    prop_oneof![
+        Just(Metric::Levenshtein),
+        Just(Metric::Transposition),
+        Just(Metric::MergeSplit)
+    ]
+}
+
+fn options(units: Units) -> impl Strategy<Value = FuzzyOptions> {
+    (
+        metric(),
+        0u32..4,
+        any::<bool>(),
+        prop_oneof![3 => Just(None), 1 => (0usize..6).prop_map(Some)],
+        any::<bool>(),
+    )
+        .prop_map(
+            move |(metric, max_distance, ordered, limit, prefix)| FuzzyOptions {
+                metric,
+                units,
+                max_distance,
+                ordered,
+                limit,
+                prefix,
+            },
+        )
+}
+
+/// Byte terms over a small alphabet, so that many are within a few edits of each other.
+fn byte_term() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'c')], 0..8),
+        1 => proptest::collection::vec(any::<u8>(), 0..5),
+    ]
+}
+
+/// UTF-8 terms mixing 1-, 2-, 3- and 4-byte code points that share lead bytes, plus some
+/// byte strings that are not UTF-8 (never reported in code-point mode).
+fn utf8_term() -> impl Strategy<Value = Vec<u8>> {
+    let ch = prop_oneof![
+        Just('a'),
+        Just('b'),
+        Just('é'),
+        Just('è'),
+        Just('€'),
+        Just('₤'),
+        Just('😀'),
+        Just('😁')
+    ];
+    prop_oneof![
+        5 => proptest::collection::vec(ch, 0..6).prop_map(|v| v.into_iter().collect::<String>().into_bytes()),
+        1 => proptest::collection::vec(prop_oneof![Just(0xC3u8), Just(0xA9), Just(b'a'), Just(0xFF)], 0..5),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn bytes_every_backend_matches_brute_force(
+        terms in proptest::collection::btree_map(byte_term(), any::<u64>(), 0..60),
+        queries in proptest::collection::vec(byte_term(), 1..4),
+        o in options(Units::Bytes),
+    ) {
+        for q in &queries {
+            check_all_backends(&terms, q, &o);
+        }
+    }
+
+    #[test]
+    fn code_points_every_backend_matches_brute_force(
+        terms in proptest::collection::btree_map(utf8_term(), any::<u64>(), 0..60),
+        queries in proptest::collection::vec(utf8_term(), 1..4),
+        o in options(Units::CodePoints),
+    ) {
+        for q in &queries {
+            if std::str::from_utf8(q).is_ok() {
+                check_all_backends(&terms, q, &o);
+            } else {
+                prop_assert!(DoubleArray::from_pairs(std::iter::empty()).unwrap().fuzzy(q, &o).is_err());
+            }
+        }
+    }
+
+    /// The suffix automaton is the dictionary of every substring of its texts, valued by its
+    /// count: fuzzy search over it is approximate substring search.
+    #[test]
+    fn suffix_automaton_matches_brute_force_over_substrings(
+        texts in proptest::collection::vec(proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'c')], 0..10), 1..4),
+        query in byte_term(),
+        o in options(Units::Bytes),
+    ) {
+        let mut sam = SuffixAutomaton::new();
+        let mut model = Model::new();
+        for t in &texts {
+            sam.append(t).unwrap();
+        }
+        for t in &texts {
+            for i in 0..=t.len() {
+                for j in i..=t.len() {
+                    *model.entry(t[i..j].to_vec()).or_default() += 0;
+                }
+            }
+        }
+        for (sub, count) in model.iter_mut() {
+            *count = texts
+                .iter()
+                .map(|t| (0..=t.len().saturating_sub(sub.len())).filter(|&i| t[i..].starts_with(sub)).count() as u64)
+                .sum();
+        }
+        check("suffix automaton", &sam, &model, &query, &o);
+        let file = SamFile::from_vec(sam.to_file_bytes().unwrap()).unwrap();
+        check("suffix automaton file", &file, &model, &query, &o);
+    }
+}
+
+fn words(list: &[&str]) -> Model {
+    list.iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_bytes().to_vec(), i as u64))
+        .collect()
+}
+
+/// Known hard case: "ab" and "ba" are one transposition apart, two Levenshtein edits.
+#[test]
+fn adjacent_swap_costs_one_only_with_transposition() {
+    let model = words(&["ba", "abc", "b"]);
+    let dat = build_dat(&model);
+    let mut o = FuzzyOptions::new(1);
+    let lev: Vec<_> = dat.fuzzy(b"ab", &o).unwrap().map(|m| m.term).collect();
+    assert_eq!(lev, vec![b"abc".to_vec(), b"b".to_vec()]);
+    o.metric = Metric::Transposition;
+    let tr: Vec<_> = dat.fuzzy(b"ab", &o).unwrap().map(|m| m.term).collect();
+    assert_eq!(tr, vec![b"abc".to_vec(), b"b".to_vec(), b"ba".to_vec()]);
+    check_all_backends(&model, b"ab", &o);
+}
+
+/// Known hard case: a final node beyond the budget whose children are within it ("abcd" is 3
+/// from "abcdxyz" but "abcdxy" below it is 1), and a final node within it whose subtree is
+/// not; neither may stop the walk early.
+#[test]
+fn final_node_beyond_budget_with_matching_children() {
+    let model = words(&["abcd", "abcdxy", "abcdxyzzzz", "abcdxyz"]);
+    for k in 0..=3 {
+        for ordered in [false, true] {
+            let mut o = FuzzyOptions::new(k);
+            o.ordered = ordered;
+            check_all_backends(&model, b"abcdxyz", &o);
+        }
+    }
+}
+
+/// Known hard case: multi-byte code points count as one edit in code-point mode and as
+/// several in byte mode; shared lead bytes must not merge different characters.
+#[test]
+fn multi_byte_code_points() {
+    let model = words(&["café", "cafè", "cafe", "caf€", "caf😀", "cafés"]);
+    let dat = build_dat(&model);
+    let mut o = FuzzyOptions::new(1);
+    o.units = Units::CodePoints;
+    o.ordered = true;
+    let got: Vec<_> = dat
+        .fuzzy("café".as_bytes(), &o)
+        .unwrap()
+        .map(|m| (String::from_utf8(m.term).unwrap(), m.distance))
+        .collect();
+    let expect = [
+        ("café", 0),
+        ("cafe", 1),
+        ("cafè", 1),
+        ("cafés", 1),
+        ("caf€", 1),
+        ("caf😀", 1),
+    ];
+    let expect: Vec<_> = expect.iter().map(|(t, d)| (t.to_string(), *d)).collect();
+    assert_eq!(got, expect);
+    o.units = Units::Bytes;
+    let bytes: Vec<_> = dat
+        .fuzzy("café".as_bytes(), &o)
+        .unwrap()
+        .map(|m| m.term)
+        .collect();
+    let expect: Vec<Vec<u8>> = ["café", "cafè", "cafés"]
+        .iter()
+        .map(|t| t.as_bytes().to_vec())
+        .collect();
+    assert_eq!(bytes, expect);
+    for units in [Units::Bytes, Units::CodePoints] {
+        for prefix in [false, true] {
+            o.units = units;
+            o.prefix = prefix;
+            check_all_backends(&model, "cafè".as_bytes(), &o);
+        }
+    }
+}
+
+/// Prefix mode scores a term by its closest prefix, and lists whole subtrees under a match.
+#[test]
+fn prefix_mode_for_autocompletion() {
+    let model = words(&["help", "helpful", "helping", "hello", "yelp", "he"]);
+    let dat = build_dat(&model);
+    let mut o = FuzzyOptions::new(1);
+    o.prefix = true;
+    o.ordered = true;
+    let got: Vec<_> = dat
+        .fuzzy(b"help", &o)
+        .unwrap()
+        .map(|m| (String::from_utf8(m.term).unwrap(), m.distance))
+        .collect();
+    let expect = [
+        ("help", 0),
+        ("helpful", 0),
+        ("helping", 0),
+        ("hello", 1),
+        ("yelp", 1),
+    ];
+    let expect: Vec<_> = expect.iter().map(|(t, d)| (t.to_string(), *d)).collect();
+    assert_eq!(got, expect);
+    o.limit = Some(2);
+    assert_eq!(dat.fuzzy(b"help", &o).unwrap().count(), 2);
+}
+
+/// Options are validated: a distance above the documented maximum and a query that is not
+/// UTF-8 in code-point mode are errors, never clamped or ignored.
+#[test]
+fn invalid_options_are_errors() {
+    let dat = build_dat(&words(&["a"]));
+    let o = FuzzyOptions::new(MAX_DISTANCE + 1);
+    let e = dat.fuzzy(b"a", &o).err().unwrap().to_string();
+    assert!(e.contains("max_distance"), "{e}");
+    let mut o = FuzzyOptions::new(MAX_DISTANCE);
+    assert!(dat.fuzzy(b"a", &o).is_ok());
+    o.units = Units::CodePoints;
+    let e = dat.fuzzy(b"a\xff", &o).err().unwrap().to_string();
+    assert!(e.contains("UTF-8 at byte 1"), "{e}");
+    let long = vec![b'a'; dictenstein::MAX_TERM_LEN + 1];
+    assert!(dat.fuzzy(&long, &FuzzyOptions::new(1)).is_err());
+}
+
+/// The shipped word list: a distance-2 search agrees with the brute-force scan.
+#[test]
+fn shipped_word_list_distance_two() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/words.txt"));
+    let Ok(text) = text else { return };
+    let model: Model = text
+        .lines()
+        .enumerate()
+        .map(|(i, w)| (w.as_bytes().to_vec(), i as u64))
+        .collect();
+    let dat = build_dat(&model);
+    for q in ["recieve", "algorithm", "teh", "zebra"] {
+        for metric in [
+            Metric::Levenshtein,
+            Metric::Transposition,
+            Metric::MergeSplit,
+        ] {
+            let mut o = FuzzyOptions::new(2);
+            o.metric = metric;
+            check("double-array trie", &dat, &model, q.as_bytes(), &o);
+        }
+    }
+}

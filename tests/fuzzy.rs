@@ -158,6 +158,35 @@ proptest! {
         }
     }
 
+    /// Long queries (64 units and more) and budgets above 3 take the banded matrix instead of
+    /// the bit-parallel rows; both must agree with the scan around that boundary.
+    #[test]
+    fn long_queries_and_large_budgets_match_brute_force(
+        base in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b')], 58..70),
+        edits in proptest::collection::vec((0usize..70, prop_oneof![Just(b'a'), Just(b'b'), Just(b'c')], 0u8..3), 0..40),
+        metric in metric(),
+        max_distance in 0u32..6,
+        ordered in any::<bool>(),
+        prefix in any::<bool>(),
+    ) {
+        // Terms are the base with a growing number of random edits, so distances spread.
+        let mut model = Model::new();
+        let mut t = base.clone();
+        for (i, (pos, b, op)) in edits.iter().enumerate() {
+            let pos = pos % (t.len() + 1);
+            match op {
+                0 => t.insert(pos, *b),
+                1 if pos < t.len() => { t.remove(pos); }
+                _ if pos < t.len() => t[pos] = *b,
+                _ => t.push(*b),
+            }
+            model.insert(t.clone(), i as u64);
+        }
+        let o = FuzzyOptions { metric, units: Units::Bytes, max_distance, ordered, limit: None, prefix };
+        check_all_backends(&model, &base, &o);
+        check_all_backends(&model, &base[..base.len() - 3], &o);
+    }
+
     /// The suffix automaton is the dictionary of every substring of its texts, valued by its
     /// count: fuzzy search over it is approximate substring search.
     #[test]

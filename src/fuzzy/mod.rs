@@ -9,6 +9,7 @@
 //!   term); an optional result limit, exact for "the best k" when ordered; prefix mode, where
 //!   a term's distance is the query's distance to the closest prefix of the term.
 
+mod bits;
 mod distance;
 mod row;
 mod search;

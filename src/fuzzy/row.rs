@@ -12,15 +12,94 @@ pub const MAX_DISTANCE: u32 = 8;
 /// Cells in the widest band.
 pub const MAX_WIDTH: usize = 2 * MAX_DISTANCE as usize + 1;
 
-/// What the recurrence needs from the query and the budget of the current pass.
-pub(super) struct Band<'q> {
-    pub query: &'q [u32],
+/// How a search computes its rows: the banded matrix here for any query, or the
+/// bit-parallel automaton of `bits.rs` for queries of fewer than 64 units. A row describes the
+/// node at level `j`; `k` is the budget of the current pass.
+pub(super) trait Engine {
+    type Row: Copy;
+    fn query(&self) -> &[u32];
+    fn set_budget(&mut self, k: usize);
+    /// The row of the root.
+    fn first(&self) -> Self::Row;
+    /// A row with every cell beyond the budget.
+    fn dead(&self) -> Self::Row;
+    /// The row of a child at level `j + 1` reached by unit `u`, from its parent's row `prev`
+    /// (level `j`), the grandparent's `prev2` and the unit `pu` into the parent.
+    fn next(
+        &self,
+        j: usize,
+        prev: &Self::Row,
+        prev2: Option<&Self::Row>,
+        u: u32,
+        pu: u32,
+    ) -> Self::Row;
+    /// The smallest cell, capped at `k + 1`.
+    fn min(&self, j: usize, row: &Self::Row) -> u8;
+    /// `D[j][m]`, capped at `k + 1`.
+    fn last(&self, j: usize, row: &Self::Row) -> u8;
+    /// The query column of the only cell within budget, if exactly one is.
+    fn single_live(&self, j: usize, row: &Self::Row) -> Option<usize>;
+    /// See [`Band::matches`].
+    fn matches(
+        &self,
+        j: usize,
+        row: &Self::Row,
+        prev: Option<&Self::Row>,
+        pu: u32,
+        out: &mut Vec<u32>,
+    );
+}
+
+/// The banded matrix: what the recurrence needs from the query and the budget of the
+/// current pass.
+pub(super) struct Band {
+    pub query: Vec<u32>,
     pub metric: Metric,
     /// The pass's budget `k`.
     pub k: usize,
 }
 
-impl Band<'_> {
+/// A row of the band; only the first `2k + 1` cells are used.
+pub(super) type Cells = [u8; MAX_WIDTH];
+
+impl Engine for Band {
+    type Row = Cells;
+    fn query(&self) -> &[u32] {
+        &self.query
+    }
+    fn set_budget(&mut self, k: usize) {
+        self.k = k;
+    }
+    fn first(&self) -> Cells {
+        let mut row = self.dead();
+        self.first_row(&mut row[..self.width()]);
+        row
+    }
+    fn dead(&self) -> Cells {
+        [self.inf(); MAX_WIDTH]
+    }
+    fn next(&self, j: usize, prev: &Cells, prev2: Option<&Cells>, u: u32, pu: u32) -> Cells {
+        let mut row = self.dead();
+        let w = self.width();
+        self.next_row(j, &prev[..w], prev2.map(|p| &p[..w]), u, pu, &mut row[..w]);
+        row
+    }
+    fn min(&self, _j: usize, row: &Cells) -> u8 {
+        row[..self.width()].iter().copied().min().unwrap_or(0)
+    }
+    fn last(&self, j: usize, row: &Cells) -> u8 {
+        Band::last(self, j, &row[..self.width()])
+    }
+    fn single_live(&self, j: usize, row: &Cells) -> Option<usize> {
+        Band::single_live(self, j, &row[..self.width()])
+    }
+    fn matches(&self, j: usize, row: &Cells, prev: Option<&Cells>, pu: u32, out: &mut Vec<u32>) {
+        let w = self.width();
+        Band::matches(self, j, &row[..w], prev.map(|p| &p[..w]), pu, out)
+    }
+}
+
+impl Band {
     pub fn width(&self) -> usize {
         2 * self.k + 1
     }
@@ -115,19 +194,42 @@ impl Band<'_> {
         }
     }
 
-    /// The query units that extend a path at cost 0 from a cell of row `j` within budget:
-    /// the only labels worth following when no cell has budget to spare. Sorted, unique.
-    pub fn matches(&self, j: usize, row: &[u8], out: &mut Vec<u32>) {
+    /// The units worth following from a node at level `j` whose row has no budget to spare
+    /// (every cell is at least `k`): a match from a live cell of `row`, and with
+    /// transpositions, the first unit of a swap that a cell of `prev` (row `j - 1`, reached by
+    /// unit `pu`) still affords. Every other unit makes the whole next row exceed `k`.
+    /// Sorted, unique.
+    pub fn matches(&self, j: usize, row: &[u8], prev: Option<&[u8]>, pu: u32, out: &mut Vec<u32>) {
         out.clear();
         let k = self.k as u8;
+        let m = self.query.len() as isize;
         for (c, &d) in row.iter().enumerate() {
             let i = j as isize - self.k as isize + c as isize;
-            if d <= k && i >= 0 && (i as usize) < self.query.len() {
+            if d <= k && (0..m).contains(&i) {
                 out.push(self.query[i as usize]);
+            }
+        }
+        if let (Metric::Transposition, Some(prev)) = (self.metric, prev) {
+            for (c, &d) in prev.iter().enumerate() {
+                let i = j as isize - 1 - self.k as isize + c as isize;
+                if d < k && i >= 0 && i + 1 < m && self.query[i as usize + 1] == pu {
+                    out.push(self.query[i as usize]);
+                }
             }
         }
         out.sort_unstable();
         out.dedup();
+    }
+
+    /// The query column of the only cell of row `j` within budget, if exactly one is.
+    pub fn single_live(&self, j: usize, row: &[u8]) -> Option<usize> {
+        let k = self.k as u8;
+        let mut live = row.iter().enumerate().filter(|(_, &d)| d <= k);
+        let (c, _) = live.next()?;
+        if live.next().is_some() {
+            return None;
+        }
+        Some(j + c - self.k)
     }
 }
 
@@ -154,7 +256,7 @@ mod tests {
                     let full = unit_distance(metric, &qu, &tu);
                     for k in 0..4 {
                         let band = Band {
-                            query: &qu,
+                            query: qu.clone(),
                             metric,
                             k,
                         };

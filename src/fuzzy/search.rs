@@ -12,7 +12,8 @@
 //! exactly that distance; within a pass the walk goes in byte order, so results come sorted by
 //! (distance, term) with nothing buffered.
 
-use super::row::{Band, MAX_WIDTH};
+use super::bits::Bits;
+use super::row::{Band, Engine};
 use super::units::{push_unit, step, Utf8Edges};
 use super::{FuzzyOptions, Units};
 use crate::dict::Node;
@@ -23,21 +24,32 @@ enum Kids<N: Node> {
     Bytes(N::Edges),
     /// Every child, by whole code point.
     CodePoints(Utf8Edges<N>),
-    /// Only the children labelled with these units (ascending), from `node`.
+    /// Only the children labelled with the units `cands[next..end]` (ascending), from
+    /// `node`; the units sit on the walk's candidate stack.
     Guided {
         node: N,
-        units: [u32; MAX_WIDTH],
-        len: u8,
-        next: u8,
+        start: u32,
+        next: u32,
+        end: u32,
     },
     /// None (the depth limit).
     Done,
 }
 
-/// One level of the walk: the children still to try and the key length at this node.
+/// One node on the current path: the children still to try, and what the walk knows there.
+/// Its row of the matrix is at the same index in `rows`.
 struct Frame<N: Node> {
     kids: Kids<N>,
+    /// Length of the key (bytes) at this node.
     key_len: usize,
+    /// Units from the root to this node: the row's level `j`.
+    depth: usize,
+    /// The unit on the edge into this node (for transpositions).
+    unit: u32,
+    /// The smallest `D[.][m]` on the path down to here (prefix mode).
+    best: u8,
+    /// The smallest cell of the row.
+    min: u8,
 }
 
 /// A term found by a search, borrowed from the search until its next step.
@@ -57,48 +69,86 @@ pub struct FuzzyMatch {
 }
 
 /// A running fuzzy search over one dictionary; see [`crate::Dictionary::fuzzy`].
-pub struct FuzzySearch<N: Node> {
-    root: Option<N>,
-    query: Vec<u32>,
+pub struct FuzzySearch<N: Node>(Engines<N>);
+
+/// The search with the row engine chosen for its query.
+enum Engines<N: Node> {
+    Bits(Walk<N, Bits>),
+    Band(Walk<N, Band>),
+}
+
+impl<N: Node> FuzzySearch<N> {
+    pub(super) fn new(root: N, query: Vec<u32>, opts: FuzzyOptions, max_depth: usize) -> Self {
+        let bytes = opts.units == Units::Bytes;
+        FuzzySearch(
+            match Bits::new(&query, opts.metric, bytes, opts.max_distance as usize) {
+                Some(bits) => Engines::Bits(Walk::new(root, bits, opts, max_depth)),
+                None => Engines::Band(Walk::new(
+                    root,
+                    Band {
+                        query,
+                        metric: opts.metric,
+                        k: 0,
+                    },
+                    opts,
+                    max_depth,
+                )),
+            },
+        )
+    }
+
+    /// The next match; the term borrows the search until the next call.
+    pub fn next_match(&mut self) -> Option<Match<'_>> {
+        let (walk_key, found) = match &mut self.0 {
+            Engines::Bits(w) => {
+                let f = w.advance()?;
+                (&w.key, f)
+            }
+            Engines::Band(w) => {
+                let f = w.advance()?;
+                (&w.key, f)
+            }
+        };
+        Some(Match {
+            term: walk_key,
+            distance: u32::from(found.0),
+            value: found.1,
+        })
+    }
+}
+
+/// The depth-first walk, with rows computed by engine `E`.
+struct Walk<N: Node, E: Engine> {
+    root: N,
+    engine: E,
     opts: FuzzyOptions,
     max_depth: usize,
     /// Budget of the current pass; `None` before the first pass.
     pass: Option<usize>,
     frames: Vec<Frame<N>>,
-    /// Rows of the current path, `width` cells each (level `j` at `j * width`).
-    rows: Vec<u8>,
-    /// Units on the current path (one per level below the root).
-    path: Vec<u32>,
-    /// Per level: the smallest `D[j][m]` seen on the path so far (prefix mode).
-    best: Vec<u8>,
+    /// One row per frame.
+    rows: Vec<E::Row>,
     key: Vec<u8>,
     reported: usize,
     scratch: Vec<u32>,
+    /// Candidate units of the guided frames on the path, a stack like `rows`.
+    cands: Vec<u32>,
 }
 
-impl<N: Node> FuzzySearch<N> {
-    pub(super) fn new(root: N, query: Vec<u32>, opts: FuzzyOptions, max_depth: usize) -> Self {
-        FuzzySearch {
-            root: Some(root),
-            query,
+impl<N: Node, E: Engine> Walk<N, E> {
+    fn new(root: N, engine: E, opts: FuzzyOptions, max_depth: usize) -> Self {
+        Walk {
+            root,
+            engine,
             opts,
             max_depth,
             pass: None,
             frames: Vec::new(),
             rows: Vec::new(),
-            path: Vec::new(),
-            best: Vec::new(),
             key: Vec::new(),
             reported: 0,
             scratch: Vec::new(),
-        }
-    }
-
-    fn band(&self, k: usize) -> Band<'_> {
-        Band {
-            query: &self.query,
-            metric: self.opts.metric,
-            k,
+            cands: Vec::new(),
         }
     }
 
@@ -121,61 +171,81 @@ impl<N: Node> FuzzySearch<N> {
             Some(_) => return None,
         };
         self.pass = Some(k);
-        let root = self.root.clone()?;
-        let band = self.band(k);
-        let w = band.width();
-        let mut row = [0u8; MAX_WIDTH];
-        band.first_row(&mut row[..w]);
-        let last = band.last(0, &row[..w]);
+        self.engine.set_budget(k);
+        let row = self.engine.first();
+        let last = self.engine.last(0, &row);
+        let min = self.engine.min(0, &row);
         self.rows.clear();
-        self.rows.extend_from_slice(&row[..w]);
-        self.path.clear();
-        self.best.clear();
-        self.best.push(last);
         self.key.clear();
         self.frames.clear();
+        self.cands.clear();
+        let root = self.root.clone();
         let found = root
             .value()
             .filter(|_| self.wanted(last, k))
             .map(|v| (last, v));
-        let kids = self.kids(&root, 0, k);
-        self.frames.push(Frame { kids, key_len: 0 });
+        self.push(root, row, k, 0, u32::MAX, last, min);
         Some(found)
     }
 
-    /// How the node at level `j` (whose row is the last in `rows`) lists its children.
-    fn kids(&mut self, node: &N, j: usize, k: usize) -> Kids<N> {
+    /// Makes `node` (at `depth` units, with `row`) the top of the path.
+    #[allow(clippy::too_many_arguments)]
+    fn push(&mut self, node: N, row: E::Row, k: usize, depth: usize, unit: u32, best: u8, min: u8) {
+        self.rows.push(row);
+        self.frames.push(Frame {
+            kids: Kids::Done,
+            key_len: self.key.len(),
+            depth,
+            unit,
+            best,
+            min,
+        });
+        let kids = self.kids(&node, k);
+        if let Some(top) = self.frames.last_mut() {
+            top.kids = kids;
+        }
+    }
+
+    /// Whether the branch below frame `f` is listed whole (prefix mode, query matched).
+    fn listing(&self, f: usize, k: usize) -> bool {
+        self.opts.prefix && usize::from(self.frames[f].best) <= k
+    }
+
+    /// How the top frame's node lists its children.
+    fn kids(&mut self, node: &N, k: usize) -> Kids<N> {
         if self.key.len() >= self.max_depth {
             return Kids::Done;
         }
-        let w = 2 * k + 1;
-        let row = &self.rows[j * w..(j + 1) * w];
+        let f = self.frames.len() - 1;
         let kk = k as u8;
-        let listed = self.opts.prefix && self.best[j] <= kk;
-        let slack = row.iter().any(|&d| d < kk)
-            || (self.opts.metric != super::Metric::Levenshtein
-                && j > 0
-                && self.rows[(j - 1) * w..j * w].iter().any(|&d| d < kk));
-        if listed || slack {
+        let frame = &self.frames[f];
+        let prev = f.checked_sub(1).map(|p| &self.rows[p]);
+        let slack = frame.min < kk
+            || (self.opts.metric == super::Metric::MergeSplit
+                && f > 0
+                && self.frames[f - 1].min < kk);
+        if self.listing(f, k) || slack {
             return match self.opts.units {
                 Units::Bytes => Kids::Bytes(node.edges()),
                 Units::CodePoints => Kids::CodePoints(Utf8Edges::new(node)),
             };
         }
+        if frame.min > kk {
+            return Kids::Done;
+        }
         let mut scratch = std::mem::take(&mut self.scratch);
-        self.band(k).matches(j, row, &mut scratch);
-        let mut units = [0u32; MAX_WIDTH];
-        units[..scratch.len()].copy_from_slice(&scratch);
-        let len = scratch.len() as u8;
+        self.engine
+            .matches(frame.depth, &self.rows[f], prev, frame.unit, &mut scratch);
+        let next = self.cands.len() as u32;
+        self.cands.extend_from_slice(&scratch);
         self.scratch = scratch;
         Kids::Guided {
             node: node.clone(),
-            units,
-            len,
-            next: 0,
+            start: next,
+            next,
+            end: self.cands.len() as u32,
         }
     }
-
     /// The next child of the top frame, by unit.
     fn next_kid(&mut self) -> Option<(u32, N)> {
         let units = self.opts.units;
@@ -184,13 +254,10 @@ impl<N: Node> FuzzySearch<N> {
             Kids::Bytes(e) => e.next().map(|(b, n)| (u32::from(b), n)),
             Kids::CodePoints(e) => e.next(),
             Kids::Guided {
-                node,
-                units: list,
-                len,
-                next,
+                node, next, end, ..
             } => {
-                while *next < *len {
-                    let u = list[usize::from(*next)];
+                while *next < *end {
+                    let u = self.cands[*next as usize];
                     *next += 1;
                     if let Some(child) = step(units, node, u) {
                         return Some((u, child));
@@ -214,20 +281,22 @@ impl<N: Node> FuzzySearch<N> {
                     None => continue,
                 }
             };
-            let j = self.frames.len() - 1;
             let Some((u, child)) = self.next_kid() else {
-                let frame = self.frames.pop()?;
-                let w = 2 * k + 1;
-                self.rows.truncate(j * w);
-                self.path.truncate(j.saturating_sub(1));
-                self.best.truncate(j);
+                if let Some(Frame {
+                    kids: Kids::Guided { start, .. },
+                    ..
+                }) = self.frames.pop()
+                {
+                    // Frames above it are gone, so its candidates are the top of the stack.
+                    self.cands.truncate(start as usize);
+                }
+                self.rows.pop();
                 if let Some(parent) = self.frames.last() {
                     self.key.truncate(parent.key_len);
                 }
-                drop(frame);
                 continue;
             };
-            if let Some(found) = self.descend(j, k, u, child) {
+            if let Some(found) = self.descend(k, u, child) {
                 return self.count(found);
             }
         }
@@ -238,51 +307,85 @@ impl<N: Node> FuzzySearch<N> {
         Some(found)
     }
 
-    /// Computes the row of `child` (level `j + 1`), and enters it if the branch is alive.
-    /// Returns the child's match, if it is one.
-    fn descend(&mut self, j: usize, k: usize, u: u32, child: N) -> Option<(u8, u64)> {
-        let band = self.band(k);
-        let w = band.width();
-        let mut row = [0u8; MAX_WIDTH];
-        let prev = &self.rows[j * w..(j + 1) * w];
-        let prev2 = j.checked_sub(1).map(|p| &self.rows[p * w..(p + 1) * w]);
-        let pu = self.path.last().copied().unwrap_or(u32::MAX);
-        let min = band.next_row(j, prev, prev2, u, pu, &mut row[..w]);
-        let last = band.last(j + 1, &row[..w]);
+    /// Computes the row of `child` (one unit below the top frame) and enters it if the branch
+    /// is alive. Returns the match it makes, if any.
+    fn descend(&mut self, k: usize, u: u32, child: N) -> Option<(u8, u64)> {
         let kk = k as u8;
+        let f = self.frames.len() - 1;
+        let parent = &self.frames[f];
+        let (j, pu, parent_best) = (parent.depth, parent.unit, parent.best);
+        // A dead parent row (a listed branch) only has dead children; skipping the step also
+        // keeps rows of unrelated depths (below a jump, see `jump`) out of the recurrence.
+        let row = if parent.min <= kk {
+            let prev2 = f.checked_sub(1).map(|p| &self.rows[p]);
+            self.engine.next(j, &self.rows[f], prev2, u, pu)
+        } else {
+            self.engine.dead()
+        };
+        let min = self.engine.min(j + 1, &row);
+        let last = self.engine.last(j + 1, &row);
         let best = if self.opts.prefix {
-            self.best[j].min(last)
+            parent_best.min(last)
         } else {
             last
         };
-        if min > kk && !(self.opts.prefix && best <= kk) {
+        let listed = self.opts.prefix && best <= kk;
+        if min > kk && !listed {
             return None;
         }
-        // Enter the child: its row, unit and key bytes are the new top of every stack.
-        self.rows.extend_from_slice(&row[..w]);
-        self.path.push(u);
-        self.best.push(best);
+        if !listed && self.opts.metric != super::Metric::MergeSplit && min == kk {
+            if let Some(p) = self.engine.single_live(j + 1, &row) {
+                if p < self.engine.query().len() && self.parent_has_no_slack(f, k) {
+                    return self.jump(k, u, child, j + 1, p);
+                }
+            }
+        }
         push_unit(self.opts.units, u, &mut self.key);
-        let found = child
-            .value()
-            .filter(|_| self.wanted(best, k))
-            .map(|v| (best, v));
-        let kids = self.kids(&child, j + 1, k);
-        self.frames.push(Frame {
-            kids,
-            key_len: self.key.len(),
-        });
+        let found = if self.wanted(best, k) {
+            child.value().map(|v| (best, v))
+        } else {
+            None
+        };
+        self.push(child, row, k, j + 1, u, best, min);
         found
     }
 
-    /// The next match; the term borrows the search until the next call.
-    pub fn next_match(&mut self) -> Option<Match<'_>> {
-        let (distance, value) = self.advance()?;
-        Some(Match {
-            term: &self.key,
-            distance: u32::from(distance),
-            value,
-        })
+    /// Whether frame `f`'s row has no cell below `k` (so a transposition cannot start there).
+    fn parent_has_no_slack(&self, f: usize, k: usize) -> bool {
+        self.opts.metric == super::Metric::Levenshtein || self.frames[f].min >= k as u8
+    }
+
+    /// The child's row has one live cell, at query column `p < m`, and no budget to spare,
+    /// and no row above it can start a transposition: the only way on is to match the rest
+    /// of the query exactly. Follows it in one go instead of level by level; enters the end
+    /// node (distance `k`) if the whole rest is there. Returns its match, if any.
+    fn jump(&mut self, k: usize, u: u32, child: N, depth: usize, p: usize) -> Option<(u8, u64)> {
+        let units = self.opts.units;
+        let query = self.engine.query();
+        let mut node = child;
+        for &q in &query[p..] {
+            node = step(units, &node, q)?;
+        }
+        let rest = query.len() - p;
+        let last = query.last().copied().unwrap_or(u32::MAX);
+        push_unit(units, u, &mut self.key);
+        for i in p..self.engine.query().len() {
+            let q = self.engine.query()[i];
+            push_unit(units, q, &mut self.key);
+        }
+        let kk = k as u8;
+        let found = if self.wanted(kk, k) {
+            node.value().map(|v| (kk, v))
+        } else {
+            None
+        };
+        // No further unit keeps a row within budget (the last column is reached and nothing
+        // has slack), so the end node is dead except as the root of a listed branch in prefix
+        // mode, where every term below is at distance `k`.
+        let unit = if rest > 0 { last } else { u };
+        let dead = self.engine.dead();
+        self.push(node, dead, k, depth + rest, unit, kk, kk + 1);
+        found
     }
 }
 

@@ -75,6 +75,51 @@
 #define DICTENSTEIN_RANGE_NO_HI 8
 
 /**
+ * Metric: insertions, deletions and substitutions cost 1 (Levenshtein).
+ */
+#define DICTENSTEIN_METRIC_LEVENSHTEIN 0
+
+/**
+ * Metric: Levenshtein plus the swap of two adjacent units, each unit edited at most once
+ * (restricted "optimal string alignment"): "ab" to "ba" costs 1.
+ */
+#define DICTENSTEIN_METRIC_TRANSPOSITION 1
+
+/**
+ * Metric: Levenshtein plus merging two units into one and splitting one into two ("rn" to
+ * "m" costs 1).
+ */
+#define DICTENSTEIN_METRIC_MERGE_SPLIT 2
+
+/**
+ * Units: every byte is one unit.
+ */
+#define DICTENSTEIN_UNITS_BYTES 0
+
+/**
+ * Units: every Unicode code point of UTF-8 text is one unit. The query must be valid UTF-8;
+ * terms that are not are never reported.
+ */
+#define DICTENSTEIN_UNITS_CODE_POINTS 1
+
+/**
+ * Fuzzy flag: report by (distance, then term in byte order) instead of in byte order of terms;
+ * with a limit, gives exactly the best `limit` terms.
+ */
+#define DICTENSTEIN_FUZZY_ORDERED 1
+
+/**
+ * Fuzzy flag: a term's distance is the query's distance to the closest prefix of the term
+ * (autocompletion).
+ */
+#define DICTENSTEIN_FUZZY_PREFIX 2
+
+/**
+ * The largest `max_distance` accepted.
+ */
+#define DICTENSTEIN_FUZZY_MAX_DISTANCE 8
+
+/**
  * Major version of the library this header belongs to.
  */
 #define DICTENSTEIN_VERSION_MAJOR 0
@@ -119,6 +164,12 @@ typedef struct dictenstein_dict dictenstein_dict;
 typedef struct dictenstein_error dictenstein_error;
 
 /**
+ * A streaming fuzzy search over one version of a dictionary. Use from one thread at a time
+ * (it may move between threads). It keeps that version's data alive.
+ */
+typedef struct dictenstein_fuzzy_cursor dictenstein_fuzzy_cursor;
+
+/**
  * A streaming cursor over the occurrences of a pattern in a suffix automaton's texts. Use
  * from one thread at a time (it may move between threads). It keeps its dictionary's data
  * alive.
@@ -130,6 +181,48 @@ typedef struct dictenstein_occurrence_cursor dictenstein_occurrence_cursor;
  * outcomes that are not errors; values of 10 and above are errors.
  */
 typedef int32_t dictenstein_status;
+
+/**
+ * What a fuzzy search looks for. Initialise with `dictenstein_fuzzy_options_default`, then
+ * set fields; `size` lets later versions add fields without breaking callers built earlier.
+ */
+typedef struct dictenstein_fuzzy_options {
+  /**
+   * `sizeof(dictenstein_fuzzy_options)`, set by the default function.
+   */
+  size_t size;
+  /**
+   * One of the `DICTENSTEIN_METRIC_*` constants (default Levenshtein).
+   */
+  uint32_t metric;
+  /**
+   * One of the `DICTENSTEIN_UNITS_*` constants (default bytes).
+   */
+  uint32_t units;
+  /**
+   * Largest distance reported, 0 to DICTENSTEIN_FUZZY_MAX_DISTANCE (default 1).
+   */
+  uint32_t max_distance;
+  /**
+   * `DICTENSTEIN_FUZZY_*` flags or-ed together (default 0: unordered, whole terms).
+   */
+  uint32_t flags;
+  /**
+   * Stop after this many results; 0 means no limit (the default).
+   */
+  uint64_t limit;
+} dictenstein_fuzzy_options;
+
+/**
+ * One result of a batch: the term (valid until the next call on the cursor or its free),
+ * its distance and value.
+ */
+typedef struct dictenstein_fuzzy_match {
+  const uint8_t *term;
+  size_t term_len;
+  uint32_t distance;
+  uint64_t value;
+} dictenstein_fuzzy_match;
 
 /**
  * One occurrence of a pattern: the text it is in (numbered from 0 in the order the texts
@@ -646,6 +739,135 @@ const char *dictenstein_error_message(const struct dictenstein_error *error);
  * A non-NULL `error` must be an object received from this library, freed at most once.
  */
 void dictenstein_error_free(struct dictenstein_error *error);
+
+/**
+ * Fills `options` with the defaults: Levenshtein over bytes, distance 1, all matches in byte
+ * order of terms, no limit, whole terms; and sets its `size`. NULL is a no-op.
+ *
+ * Threads: safe from any thread.
+ *
+ * # Safety
+ * `options` NULL or writable.
+ */
+void dictenstein_fuzzy_options_default(struct dictenstein_fuzzy_options *options);
+
+/**
+ * Opens a cursor over every term within `options->max_distance` edits of `query`.
+ *
+ * Works on every kind: the double-array trie, the DAWG (in memory or opened from a file) and
+ * the suffix automaton (whose terms are all substrings of its texts, valued by their count:
+ * this is approximate substring search). Not yet on the adaptive radix trie (see Returns).
+ *
+ * Parameters: `dict`: the dictionary. `query`, `query_len`: the query (`query` may be NULL
+ * only when `query_len` is 0). `options`: required, initialised by
+ * `dictenstein_fuzzy_options_default`. `cursor`: receives the cursor (required). `error`:
+ * optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict, options or cursor; NULL
+ * query with non-zero length; an options `size` other than this header's; an unknown metric,
+ * units or flag; `max_distance` above DICTENSTEIN_FUZZY_MAX_DISTANCE; a query that is not
+ * valid UTF-8 with DICTENSTEIN_UNITS_CODE_POINTS); DICTENSTEIN_TERM_TOO_LONG (query longer
+ * than DICTENSTEIN_MAX_TERM_LEN); DICTENSTEIN_UNSUPPORTED (an adaptive radix trie: its
+ * cursors would not read one snapshot, so they are refused until the trie has snapshots).
+ * On failure `*cursor` is untouched.
+ * Order: without DICTENSTEIN_FUZZY_ORDERED, in byte order of terms; with it, by distance and
+ * then byte order. Memory: the cursor holds one edge iterator and one row per level of the
+ * longest term, never the results. Free it with `dictenstein_fuzzy_cursor_free`; it keeps
+ * its data alive after the dictionary is freed.
+ * Consistency: the cursor reads the version of the dictionary of the moment it was opened;
+ * later inserts, removes or appends do not affect it.
+ * Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread
+ * at a time.
+ *
+ * # Safety
+ * `dict` NULL or live; a non-NULL `query` readable for `query_len` bytes; `options` NULL or
+ * a readable `dictenstein_fuzzy_options`; `cursor` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_dict_fuzzy_cursor(const struct dictenstein_dict *dict,
+                                                 const uint8_t *query,
+                                                 size_t query_len,
+                                                 const struct dictenstein_fuzzy_options *options,
+                                                 struct dictenstein_fuzzy_cursor **cursor,
+                                                 struct dictenstein_error **error);
+
+/**
+ * Advances a fuzzy cursor by one result.
+ *
+ * Parameters: `cursor`: the cursor. `term`, `term_len`: receive the term; the bytes belong
+ * to the cursor and stay valid until the next call on it or its free. `distance`, `value`:
+ * receive its distance and value. Each output may be NULL. `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_END (no more; outputs untouched; later calls keep
+ * returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+ * Threads: one thread at a time per cursor.
+ *
+ * # Safety
+ * `cursor` NULL or a live cursor; every output and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_fuzzy_cursor_next(struct dictenstein_fuzzy_cursor *cursor,
+                                                 const uint8_t **term,
+                                                 size_t *term_len,
+                                                 uint32_t *distance,
+                                                 uint64_t *value,
+                                                 struct dictenstein_error **error);
+
+/**
+ * Fills an array with the cursor's next results: one call instead of one per result, for
+ * callers whose calls into C are costly (Go, Java).
+ *
+ * Parameters: `cursor`: the cursor. `out`: an array of `capacity` elements (required).
+ * `capacity`: at least 1. `written`: receives how many were filled (required). `error`:
+ * optional.
+ * Returns: DICTENSTEIN_OK (`*written` between 1 and `capacity`; fewer than `capacity` does
+ * not mean the end); DICTENSTEIN_END (no more: `*written` is 0);
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL cursor, out or written; capacity 0).
+ * Memory: the terms point into a buffer of the cursor, valid until the next call on it or
+ * its free.
+ * Threads: one thread at a time per cursor.
+ *
+ * # Safety
+ * `cursor` NULL or a live cursor; a non-NULL `out` writable for `capacity` elements;
+ * `written` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_fuzzy_cursor_next_batch(struct dictenstein_fuzzy_cursor *cursor,
+                                                       struct dictenstein_fuzzy_match *out,
+                                                       size_t capacity,
+                                                       size_t *written,
+                                                       struct dictenstein_error **error);
+
+/**
+ * Frees a fuzzy cursor. NULL is a no-op.
+ *
+ * Threads: once no other thread uses the cursor.
+ *
+ * # Safety
+ * `cursor` must be NULL or a live cursor, freed at most once.
+ */
+void dictenstein_fuzzy_cursor_free(struct dictenstein_fuzzy_cursor *cursor);
+
+/**
+ * Computes the edit distance between two strings, as the fuzzy cursors measure it, so
+ * callers can check or re-rank results.
+ *
+ * Parameters: `metric`: a `DICTENSTEIN_METRIC_*` constant. `units`: a `DICTENSTEIN_UNITS_*`
+ * constant. `a`, `a_len`, `b`, `b_len`: the strings (each pointer may be NULL only with
+ * length 0). `distance`: receives the distance (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (unknown metric or units; NULL
+ * distance; NULL string with non-zero length; a string that is not valid UTF-8 with
+ * DICTENSTEIN_UNITS_CODE_POINTS); DICTENSTEIN_TERM_TOO_LONG (a string longer than
+ * DICTENSTEIN_MAX_TERM_LEN).
+ * Cost: O(len(a) * len(b)) time, O(len(b)) memory.
+ * Threads: safe from any thread.
+ *
+ * # Safety
+ * Non-NULL `a` and `b` readable for their lengths; `distance` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_edit_distance(uint32_t metric,
+                                             uint32_t units,
+                                             const uint8_t *a,
+                                             size_t a_len,
+                                             const uint8_t *b,
+                                             size_t b_len,
+                                             uint64_t *distance,
+                                             struct dictenstein_error **error);
 
 /**
  * Appends a text to a suffix automaton. Online: the cost is proportional to the text, not

@@ -117,3 +117,29 @@ pub fn flags(value: u32, known: u32, name: &'static str) -> Result<u32> {
     }
     Ok(value)
 }
+
+/// A versioned options struct whose first field is its size in bytes (`size_t`), as the
+/// caller's header declared it. NULL is refused; so is a size other than this build's,
+/// rather than reading fields the caller did not set or ignoring ones it did.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to a readable `T` whose first field is a `usize`.
+pub unsafe fn sized_struct<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T> {
+    if ptr.is_null() {
+        return Err(Error::invalid(name, "NULL options"));
+    }
+    // SAFETY: non-NULL and, per the caller's contract, starts with a readable `usize`.
+    let size = unsafe { ptr.cast::<usize>().read_unaligned() };
+    let expected = std::mem::size_of::<T>();
+    if size != expected {
+        return Err(Error::invalid(
+            name,
+            format!(
+                "size field is {size}, expected {expected} (initialise the struct with its \
+                 _default function)"
+            ),
+        ));
+    }
+    // SAFETY: non-NULL, and the size check confirms the caller's struct is a whole `T`.
+    Ok(unsafe { &*ptr })
+}

@@ -118,6 +118,12 @@ fn main() {
             ..all
         };
         let (dat_tr, n_tr) = ours(&dat, reps, &qs, tr);
+        // fst's automata count code points: so does this run, whose count must equal fst's.
+        let cp = FuzzyOptions {
+            units: dictenstein::Units::CodePoints,
+            ..all
+        };
+        let (_, n_cp) = ours(&dat, 1, &qs, cp);
         let builder = LevenshteinAutomatonBuilder::new(k as u8, false);
         let (fst_rate, n_fst) = rate(reps, &qs, |q| {
             let dfa = builder.build_dfa(&String::from_utf8_lossy(q));
@@ -128,6 +134,10 @@ fn main() {
             }
             n
         });
+        assert_eq!(
+            n_cp, n_fst,
+            "code-point matches differ from fst's at distance {k}"
+        );
         let sym_cell = if k <= 2 {
             let mut i = 0;
             let (r, n_sym) = rate(reps, &qs, |_| {

@@ -60,19 +60,13 @@ pub struct dictenstein_fuzzy_options {
 
 impl dictenstein_fuzzy_options {
     fn to_rust(self) -> Result<FuzzyOptions> {
-        let metric = match self.metric {
-            DICTENSTEIN_METRIC_LEVENSHTEIN => Metric::Levenshtein,
-            DICTENSTEIN_METRIC_TRANSPOSITION => Metric::Transposition,
-            DICTENSTEIN_METRIC_MERGE_SPLIT => Metric::MergeSplit,
-            other => return Err(Error::invalid("metric", format!("unknown metric {other}"))),
-        };
         let flags = args::flags(
             self.flags,
             DICTENSTEIN_FUZZY_ORDERED | DICTENSTEIN_FUZZY_PREFIX,
             "flags",
         )?;
         let opts = FuzzyOptions {
-            metric,
+            metric: metric(self.metric)?,
             units: units(self.units)?,
             max_distance: self.max_distance,
             ordered: flags & DICTENSTEIN_FUZZY_ORDERED != 0,
@@ -81,6 +75,15 @@ impl dictenstein_fuzzy_options {
         };
         opts.validate()?;
         Ok(opts)
+    }
+}
+
+fn metric(m: u32) -> Result<Metric> {
+    match m {
+        DICTENSTEIN_METRIC_LEVENSHTEIN => Ok(Metric::Levenshtein),
+        DICTENSTEIN_METRIC_TRANSPOSITION => Ok(Metric::Transposition),
+        DICTENSTEIN_METRIC_MERGE_SPLIT => Ok(Metric::MergeSplit),
+        other => Err(Error::invalid("metric", format!("unknown metric {other}"))),
     }
 }
 
@@ -395,23 +398,10 @@ pub unsafe extern "C" fn dictenstein_edit_distance(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        let metric = dictenstein_fuzzy_options {
-            metric,
-            ..default_options()
-        }
-        .to_rust()?
-        .metric;
+        let metric = self::metric(metric)?;
         let units = self::units(units)?;
         // SAFETY: the caller guarantees `a` and `b` are readable for their lengths.
         let (a, b) = unsafe { (args::bytes(a, a_len, "a")?, args::bytes(b, b_len, "b")?) };
-        for s in [a, b] {
-            if s.len() > crate::MAX_TERM_LEN {
-                return Err(Error::TermTooLong {
-                    len: s.len(),
-                    max: crate::MAX_TERM_LEN,
-                });
-            }
-        }
         let out = Out::required(distance, "distance")?;
         let d = crate::fuzzy::edit_distance(metric, units, a, b)?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.

@@ -11,7 +11,7 @@
 //! - merge (two query units into one) `R[e-1] << 2`, split (one into two) `R2[e-1] << 1`.
 
 use super::distance::Metric;
-use super::row::Engine;
+use super::row::{sort_unique_tail, Engine};
 
 /// The largest budget this engine serves; larger ones use the band (rows stay 32 bytes).
 pub(super) const MAX_BITS_DISTANCE: usize = 3;
@@ -150,7 +150,7 @@ impl Engine for Bits {
     }
 
     fn matches(&self, _j: usize, row: &Words, prev: Option<&Words>, pu: u32, out: &mut Vec<u32>) {
-        out.clear();
+        let from = out.len();
         let m = self.m();
         let mut live = row[self.k] & !(1u64 << m);
         while live != 0 {
@@ -166,7 +166,6 @@ impl Engine for Bits {
                 start &= start - 1;
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        sort_unique_tail(out, from);
     }
 }

@@ -56,9 +56,11 @@ pub fn unit_distance(metric: Metric, a: &[u32], b: &[u32]) -> usize {
 
 /// The distance between two byte strings read as `units`.
 ///
-/// Errors: `InvalidArgument` naming `a` or `b` when `units` is code points and that string is
-/// not valid UTF-8.
+/// Errors: `TermTooLong` for a string longer than [`crate::MAX_TERM_LEN`]; `InvalidArgument`
+/// naming `a` or `b` when `units` is code points and that string is not valid UTF-8.
 pub fn edit_distance(metric: Metric, units: Units, a: &[u8], b: &[u8]) -> Result<usize> {
+    super::check_len(a)?;
+    super::check_len(b)?;
     let a = decode(units, a, "a")?;
     let b = decode(units, b, "b")?;
     Ok(unit_distance(metric, &a, &b))

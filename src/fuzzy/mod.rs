@@ -78,12 +78,7 @@ pub fn search<'d, D: Dictionary + ?Sized>(
     opts: &FuzzyOptions,
 ) -> Result<FuzzySearch<D::Node<'d>>> {
     opts.validate()?;
-    if query.len() > crate::MAX_TERM_LEN {
-        return Err(Error::TermTooLong {
-            len: query.len(),
-            max: crate::MAX_TERM_LEN,
-        });
-    }
+    check_len(query)?;
     let units = decode(opts.units, query, "query")?;
     Ok(FuzzySearch::new(
         dict.root(),
@@ -91,4 +86,16 @@ pub fn search<'d, D: Dictionary + ?Sized>(
         *opts,
         dict.max_term_len(),
     ))
+}
+
+/// Refuses a string longer than [`crate::MAX_TERM_LEN`]: no term can be within reach of it
+/// for any useful budget, and the cost of a search or a distance grows with its length.
+fn check_len(s: &[u8]) -> Result<()> {
+    if s.len() > crate::MAX_TERM_LEN {
+        return Err(Error::TermTooLong {
+            len: s.len(),
+            max: crate::MAX_TERM_LEN,
+        });
+    }
+    Ok(())
 }

@@ -39,7 +39,8 @@ pub(super) trait Engine {
     fn last(&self, j: usize, row: &Self::Row) -> u8;
     /// The query column of the only cell within budget, if exactly one is.
     fn single_live(&self, j: usize, row: &Self::Row) -> Option<usize>;
-    /// See [`Band::matches`].
+    /// Appends the units to follow from a node with no budget to spare (see
+    /// [`Band::matches`]).
     fn matches(
         &self,
         j: usize,
@@ -198,9 +199,9 @@ impl Band {
     /// (every cell is at least `k`): a match from a live cell of `row`, and with
     /// transpositions, the first unit of a swap that a cell of `prev` (row `j - 1`, reached by
     /// unit `pu`) still affords. Every other unit makes the whole next row exceed `k`.
-    /// Sorted, unique.
+    /// Appended to `out`, sorted and unique among themselves.
     pub fn matches(&self, j: usize, row: &[u8], prev: Option<&[u8]>, pu: u32, out: &mut Vec<u32>) {
-        out.clear();
+        let from = out.len();
         let k = self.k as u8;
         let m = self.query.len() as isize;
         for (c, &d) in row.iter().enumerate() {
@@ -217,8 +218,7 @@ impl Band {
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        sort_unique_tail(out, from);
     }
 
     /// The query column of the only cell of row `j` within budget, if exactly one is.
@@ -231,6 +231,20 @@ impl Band {
         }
         Some(j + c - self.k)
     }
+}
+
+/// Sorts `out[from..]` and removes its duplicates, leaving `out[..from]` (the candidates of
+/// the frames above) untouched. In place: it runs for every guided node.
+pub(super) fn sort_unique_tail(out: &mut Vec<u32>, from: usize) {
+    out[from..].sort_unstable();
+    let mut kept = from;
+    for i in from..out.len() {
+        if kept == from || out[kept - 1] != out[i] {
+            out[kept] = out[i];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
 }
 
 #[cfg(test)]

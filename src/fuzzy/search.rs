@@ -1,10 +1,11 @@
 //! The streaming search: a depth-first walk of any dictionary's automaton that carries one
-//! band of the edit-distance matrix per level and abandons a branch as soon as every cell of
-//! its row exceeds the budget.
+//! row of the edit-distance matrix per level (banded cells or bit-parallel words, see
+//! `row.rs` and `bits.rs`) and abandons a branch as soon as every cell of its row exceeds the
+//! budget.
 //!
 //! Two things keep it fast. A node whose row has no budget to spare (every live cell already
 //! equals `k`) can only be extended by a match, so instead of listing its children the walk
-//! follows the few query units the row allows (`Band::matches`); only the nodes within
+//! follows the few query units the row allows (`Engine::matches`); only the nodes within
 //! `k - 1` edits of a query prefix are listed child by child. And memory is a row, a unit and
 //! an edge iterator per level, so results stream without being collected.
 //!
@@ -130,7 +131,6 @@ struct Walk<N: Node, E: Engine> {
     rows: Vec<E::Row>,
     key: Vec<u8>,
     reported: usize,
-    scratch: Vec<u32>,
     /// Candidate units of the guided frames on the path, a stack like `rows`.
     cands: Vec<u32>,
 }
@@ -147,7 +147,6 @@ impl<N: Node, E: Engine> Walk<N, E> {
             rows: Vec::new(),
             key: Vec::new(),
             reported: 0,
-            scratch: Vec::new(),
             cands: Vec::new(),
         }
     }
@@ -158,6 +157,16 @@ impl<N: Node, E: Engine> Walk<N, E> {
             usize::from(distance) == k
         } else {
             usize::from(distance) <= k
+        }
+    }
+
+    /// The match `node` makes at `distance` in the pass with budget `k`, if it is a term that
+    /// the pass reports (the distance is checked first: reading a value costs more).
+    fn found(&self, node: &N, distance: u8, k: usize) -> Option<(u8, u64)> {
+        if self.wanted(distance, k) {
+            node.value().map(|v| (distance, v))
+        } else {
+            None
         }
     }
 
@@ -180,10 +189,7 @@ impl<N: Node, E: Engine> Walk<N, E> {
         self.frames.clear();
         self.cands.clear();
         let root = self.root.clone();
-        let found = root
-            .value()
-            .filter(|_| self.wanted(last, k))
-            .map(|v| (last, v));
+        let found = self.found(&root, last, k);
         self.push(root, row, k, 0, u32::MAX, last, min);
         Some(found)
     }
@@ -233,12 +239,14 @@ impl<N: Node, E: Engine> Walk<N, E> {
         if frame.min > kk {
             return Kids::Done;
         }
-        let mut scratch = std::mem::take(&mut self.scratch);
-        self.engine
-            .matches(frame.depth, &self.rows[f], prev, frame.unit, &mut scratch);
         let next = self.cands.len() as u32;
-        self.cands.extend_from_slice(&scratch);
-        self.scratch = scratch;
+        self.engine.matches(
+            frame.depth,
+            &self.rows[f],
+            prev,
+            frame.unit,
+            &mut self.cands,
+        );
         Kids::Guided {
             node: node.clone(),
             start: next,
@@ -341,11 +349,7 @@ impl<N: Node, E: Engine> Walk<N, E> {
             }
         }
         push_unit(self.opts.units, u, &mut self.key);
-        let found = if self.wanted(best, k) {
-            child.value().map(|v| (best, v))
-        } else {
-            None
-        };
+        let found = self.found(&child, best, k);
         self.push(child, row, k, j + 1, u, best, min);
         found
     }
@@ -366,25 +370,19 @@ impl<N: Node, E: Engine> Walk<N, E> {
         for &q in &query[p..] {
             node = step(units, &node, q)?;
         }
-        let rest = query.len() - p;
-        let last = query.last().copied().unwrap_or(u32::MAX);
+        let rest = &query[p..];
         push_unit(units, u, &mut self.key);
-        for i in p..self.engine.query().len() {
-            let q = self.engine.query()[i];
+        for &q in rest {
             push_unit(units, q, &mut self.key);
         }
+        let (depth, unit) = (depth + rest.len(), query[query.len() - 1]);
         let kk = k as u8;
-        let found = if self.wanted(kk, k) {
-            node.value().map(|v| (kk, v))
-        } else {
-            None
-        };
+        let found = self.found(&node, kk, k);
         // No further unit keeps a row within budget (the last column is reached and nothing
         // has slack), so the end node is dead except as the root of a listed branch in prefix
         // mode, where every term below is at distance `k`.
-        let unit = if rest > 0 { last } else { u };
         let dead = self.engine.dead();
-        self.push(node, dead, k, depth + rest, unit, kk, kk + 1);
+        self.push(node, dead, k, depth, unit, kk, kk + 1);
         found
     }
 }

@@ -57,17 +57,20 @@ pub(super) fn step<N: Node>(units: Units, node: &N, u: u32) -> Option<N> {
 /// of continuation bytes, for the lead bytes of well-formed UTF-8 (RFC 3629); `None` for bytes
 /// that cannot start a sequence of two or more bytes.
 fn lead(b: u8) -> Option<(u8, u8, u32, u8)> {
-    Some(match b {
-        0xC2..=0xDF => (0x80, 0xBF, u32::from(b & 0x1F), 1),
-        0xE0 => (0xA0, 0xBF, 0, 2),
-        0xE1..=0xEC | 0xEE..=0xEF => (0x80, 0xBF, u32::from(b & 0x0F), 2),
-        // 0xED 0xA0..0xBF would encode surrogates, which are not scalar values.
-        0xED => (0x80, 0x9F, 0x0D, 2),
-        0xF0 => (0x90, 0xBF, 0, 3),
-        0xF1..=0xF3 => (0x80, 0xBF, u32::from(b & 0x07), 3),
-        0xF4 => (0x80, 0x8F, 4, 3),
+    let (lo, hi, missing) = match b {
+        0xC2..=0xDF => (0x80, 0xBF, 1),
+        // Narrower second bytes exclude overlong forms (E0, F0), surrogates (ED) and code
+        // points above U+10FFFF (F4).
+        0xE0 => (0xA0, 0xBF, 2),
+        0xED => (0x80, 0x9F, 2),
+        0xE1..=0xEF => (0x80, 0xBF, 2),
+        0xF0 => (0x90, 0xBF, 3),
+        0xF4 => (0x80, 0x8F, 3),
+        0xF1..=0xF3 => (0x80, 0xBF, 3),
         _ => return None,
-    })
+    };
+    // The lead keeps 5, 4 or 3 payload bits for 1, 2 or 3 continuation bytes.
+    Some((lo, hi, u32::from(b & (0x7F >> (missing + 1))), missing))
 }
 
 /// One level of an unfinished UTF-8 sequence: the edges still to try, the code point's bits

@@ -34,6 +34,11 @@ pub enum Error {
         path: Option<PathBuf>,
         problem: FormatError,
     },
+    /// Another handle (in this process or another) has the store open for writing.
+    Locked { path: PathBuf },
+    /// An earlier fsync failed, so what was written since the last good one may be lost:
+    /// the store refuses writes until it is reopened (reads go on).
+    Poisoned { cause: String },
     /// A panic was caught at the FFI boundary (a bug in the library); the message is the
     /// panic payload.
     Panic { message: String },
@@ -163,6 +168,15 @@ impl fmt::Display for Error {
                 path: None,
                 problem,
             } => write!(f, "{problem}"),
+            Error::Locked { path } => write!(
+                f,
+                "{}: the store is already open (locked by another handle or process)",
+                path.display()
+            ),
+            Error::Poisoned { cause } => write!(
+                f,
+                "the store refuses writes after a failed fsync ({cause}); reopen it to recover"
+            ),
             Error::Panic { message } => write!(f, "internal error (panic caught): {message}"),
         }
     }

@@ -13,6 +13,7 @@ pub mod ffi;
 pub mod format;
 pub mod fuzzy;
 pub mod sam;
+pub mod store;
 pub mod walk;
 
 pub use art::{Art, ArtView};

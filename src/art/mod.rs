@@ -15,6 +15,7 @@ mod node;
 mod scan;
 mod view;
 
+pub(crate) use scan::scan;
 pub use scan::Range;
 pub use view::{ArtEdges, ArtNode, ArtView};
 

@@ -33,6 +33,11 @@ pub const DICTENSTEIN_TOO_LARGE: dictenstein_status = 17;
 /// An internal error (a caught panic). The call had no effect it reported; please report it.
 pub const DICTENSTEIN_INTERNAL: dictenstein_status = 18;
 
+/// The durable store is open elsewhere (another handle or process holds its lock).
+pub const DICTENSTEIN_LOCKED: dictenstein_status = 19;
+/// The durable store refuses writes after a failed fsync; reads go on. Reopen to recover.
+pub const DICTENSTEIN_POISONED: dictenstein_status = 20;
+
 /// Maps each error to its status. This is the only such mapping in the crate.
 pub fn status_of(e: &Error) -> dictenstein_status {
     match e {
@@ -50,6 +55,8 @@ pub fn status_of(e: &Error) -> dictenstein_status {
             | FormatError::ChecksumMismatch { .. }
             | FormatError::Invalid { .. } => DICTENSTEIN_CORRUPT,
         },
+        Error::Locked { .. } => DICTENSTEIN_LOCKED,
+        Error::Poisoned { .. } => DICTENSTEIN_POISONED,
         Error::Panic { .. } => DICTENSTEIN_INTERNAL,
     }
 }
@@ -69,6 +76,8 @@ pub fn status_name(status: dictenstein_status) -> Option<&'static std::ffi::CStr
         DICTENSTEIN_VERSION_MISMATCH => c"DICTENSTEIN_VERSION_MISMATCH",
         DICTENSTEIN_TOO_LARGE => c"DICTENSTEIN_TOO_LARGE",
         DICTENSTEIN_INTERNAL => c"DICTENSTEIN_INTERNAL",
+        DICTENSTEIN_LOCKED => c"DICTENSTEIN_LOCKED",
+        DICTENSTEIN_POISONED => c"DICTENSTEIN_POISONED",
         _ => return None,
     })
 }

@@ -1,0 +1,308 @@
+//! The write path: writers queue requests; the first one to find no leader commits every
+//! queued request as one group (one WAL write, at most one fsync), applies them in LSN order,
+//! and hands each writer its result.
+
+use super::layers::Layers;
+use super::vfs::VFile;
+use super::wal::{encode_record, Op};
+use super::{Durability, Shared};
+use crate::error::{Error, Result};
+use crate::store::stats::Counters;
+use crossbeam_epoch::{self as epoch, Guard};
+use parking_lot::{Condvar, Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+pub(crate) enum Request {
+    Ops(Vec<Op>),
+    Increment { key: Vec<u8>, delta: u64 },
+}
+
+/// The segment new records go to.
+pub(crate) struct WalState {
+    pub file: Arc<dyn VFile>,
+    pub path: PathBuf,
+    pub seq: u64,
+    /// Where the next record goes.
+    pub offset: u64,
+}
+
+#[derive(Default)]
+struct Queue {
+    pending: Vec<(u64, Request)>,
+    results: HashMap<u64, Result<u64>>,
+    next_id: u64,
+    leader: bool,
+}
+
+pub(crate) struct Commit {
+    queue: Mutex<Queue>,
+    cv: Condvar,
+    /// Held by the leader from the WAL write to the end of the apply, and by checkpoints
+    /// while they rotate segments.
+    pub wal: Mutex<WalState>,
+}
+
+impl Commit {
+    pub fn new(wal: WalState) -> Self {
+        Commit {
+            queue: Mutex::new(Queue::default()),
+            cv: Condvar::new(),
+            wal: Mutex::new(wal),
+        }
+    }
+
+    /// The current segment and the last LSN written to the WAL.
+    pub fn current_segment(&self, s: &Shared) -> (Arc<dyn VFile>, PathBuf, u64) {
+        let w = self.wal.lock();
+        (
+            w.file.clone(),
+            w.path.clone(),
+            s.written.load(Ordering::Acquire),
+        )
+    }
+}
+
+/// A copy of an I/O error for every member of a failed group (`io::Error` is not `Clone`).
+fn copy_err(e: &Error) -> Error {
+    match e {
+        Error::Io { op, path, source } => Error::Io {
+            op,
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        Error::Poisoned { cause } => Error::Poisoned {
+            cause: cause.clone(),
+        },
+        other => Error::invalid("write", other.to_string()),
+    }
+}
+
+impl Shared {
+    /// Queues `req` and returns its result: the LSN of its record, or an increment's value.
+    pub(crate) fn submit(&self, req: Request) -> Result<u64> {
+        if self.is_poisoned() {
+            return Err(self.poison_error());
+        }
+        let c = &self.commit;
+        let mut q = c.queue.lock();
+        let id = q.next_id;
+        q.next_id += 1;
+        q.pending.push((id, req));
+        loop {
+            if let Some(r) = q.results.remove(&id) {
+                return r;
+            }
+            if !q.leader {
+                q.leader = true;
+                break;
+            }
+            c.cv.wait(&mut q);
+        }
+        let policy = *self.durability.lock();
+        if let Durability::GroupCommit { window } = policy {
+            if !window.is_zero() {
+                MutexGuard::unlocked(&mut q, || std::thread::sleep(window));
+            }
+        }
+        let group = std::mem::take(&mut q.pending);
+        drop(q);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.commit_group(&group, policy)
+        }));
+        let mut q = c.queue.lock();
+        match outcome {
+            Ok(results) => q.results.extend(results),
+            Err(p) => {
+                let message = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                for (gid, _) in &group {
+                    q.results.insert(
+                        *gid,
+                        Err(Error::Panic {
+                            message: message.clone(),
+                        }),
+                    );
+                }
+            }
+        }
+        q.leader = false;
+        c.cv.notify_all();
+        q.results
+            .remove(&id)
+            .expect("the leader's own request is in the group it committed")
+    }
+
+    fn commit_group(
+        &self,
+        group: &[(u64, Request)],
+        policy: Durability,
+    ) -> Vec<(u64, Result<u64>)> {
+        let mut out = Vec::with_capacity(group.len());
+        if self.is_poisoned() {
+            for (id, _) in group {
+                out.push((*id, Err(self.poison_error())));
+            }
+            return out;
+        }
+        let mut wal = self.commit.wal.lock();
+        let g = epoch::pin();
+        let layers = self.layers(&g);
+        let needs_overlay = group
+            .iter()
+            .any(|(_, r)| matches!(r, Request::Increment { .. }));
+        let mut overlay: HashMap<Vec<u8>, Option<Vec<u8>>> = HashMap::new();
+        let mut lsn = self.written.load(Ordering::Acquire);
+        let mut buf = Vec::new();
+        // (id, lsn, ops, result)
+        let mut staged: Vec<(u64, u64, Vec<Op>, u64)> = Vec::with_capacity(group.len());
+        for (id, req) in group {
+            let (ops, result) = match req {
+                Request::Ops(ops) => (ops.clone(), 0),
+                Request::Increment { key, delta } => {
+                    match self.resolve_increment(&g, layers, &overlay, key, *delta) {
+                        Ok(v) => (vec![Op::Put(key.clone(), v.to_le_bytes().to_vec())], v),
+                        Err(e) => {
+                            out.push((*id, Err(e)));
+                            continue;
+                        }
+                    }
+                }
+            };
+            lsn += 1;
+            if needs_overlay {
+                for op in &ops {
+                    let v = match op {
+                        Op::Put(_, v) => Some(v.clone()),
+                        Op::Remove(_) => None,
+                    };
+                    overlay.insert(op.key().to_vec(), v);
+                }
+            }
+            encode_record(&mut buf, lsn, &ops);
+            let result = if matches!(req, Request::Ops(_)) {
+                lsn
+            } else {
+                result
+            };
+            staged.push((*id, lsn, ops, result));
+        }
+        if staged.is_empty() {
+            return out;
+        }
+        if let Err(e) = self.append(&mut wal, &buf) {
+            out.extend(staged.iter().map(|s| (s.0, Err(copy_err(&e)))));
+            return out;
+        }
+        Counters::bump(&self.counters.wal_records, staged.len() as u64);
+        Counters::bump(&self.counters.commit_groups, 1);
+        Counters::bump(&self.counters.commit_requests, group.len() as u64);
+        self.written.store(lsn, Ordering::Release);
+        if policy.syncs_each_group() {
+            if let Err(e) = self.fsync(&*wal.file, &wal.path) {
+                out.extend(staged.iter().map(|s| (s.0, Err(copy_err(&e)))));
+                return out;
+            }
+        }
+        let keep = self.keep_lsn();
+        for (_, rec_lsn, ops, _) in &staged {
+            for op in ops {
+                self.apply_op(&g, layers, op, *rec_lsn, keep);
+            }
+        }
+        self.applied.store(lsn, Ordering::Release);
+        if policy.syncs_each_group() {
+            self.mark_synced(lsn);
+        }
+        let since = self
+            .wal_since_checkpoint
+            .fetch_add(buf.len() as u64, Ordering::Relaxed)
+            + buf.len() as u64;
+        drop(wal);
+        if self.checkpoint_wal_bytes > 0 && since >= self.checkpoint_wal_bytes {
+            self.background.request_checkpoint();
+        }
+        out.extend(staged.into_iter().map(|(id, _, _, r)| (id, Ok(r))));
+        out
+    }
+
+    /// One `pwrite` of a group's records. On failure the segment is cut back to where the
+    /// group began, so a later group never follows a partial record; if even that fails the
+    /// store is poisoned.
+    fn append(&self, wal: &mut WalState, buf: &[u8]) -> Result<()> {
+        if let Err(e) = wal.file.write_at(buf, wal.offset) {
+            let err = Error::io("write WAL", &wal.path, e);
+            if let Err(e2) = wal.file.set_len(wal.offset) {
+                self.poison(&Error::io(
+                    "truncate WAL after a failed write",
+                    &wal.path,
+                    e2,
+                ));
+            }
+            return Err(err);
+        }
+        wal.offset += buf.len() as u64;
+        Counters::bump(&self.counters.wal_bytes_written, buf.len() as u64);
+        self.wal_bytes
+            .fetch_add(buf.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn resolve_increment(
+        &self,
+        g: &Guard,
+        layers: &Layers,
+        overlay: &HashMap<Vec<u8>, Option<Vec<u8>>>,
+        key: &[u8],
+        delta: u64,
+    ) -> Result<u64> {
+        let cur = match overlay.get(key) {
+            Some(v) => v.clone(),
+            None => layers.get(g, key, u64::MAX)?.map(<[u8]>::to_vec),
+        };
+        let base = match cur {
+            None => 0,
+            Some(b) => u64::from_le_bytes(b.as_slice().try_into().map_err(|_| {
+                Error::invalid(
+                    "key",
+                    format!("holds a value of {} bytes, not an 8-byte counter", b.len()),
+                )
+            })?),
+        };
+        base.checked_add(delta)
+            .ok_or_else(|| Error::invalid("delta", format!("{base} + {delta} overflows a u64")))
+    }
+
+    /// Applies one operation to the memtable and keeps the key count. Used by commits and by
+    /// recovery, so both build the same state.
+    pub(crate) fn apply_op(&self, g: &Guard, layers: &Layers, op: &Op, lsn: u64, keep: u64) {
+        let key = op.key();
+        // The key count is exact unless the image is corrupt (then reads report it).
+        let existed = layers.get(g, key, u64::MAX).is_ok_and(|v| v.is_some());
+        let value = match op {
+            Op::Put(_, v) => Some(&v[..]),
+            Op::Remove(_) if !existed => return,
+            Op::Remove(_) => None,
+        };
+        if let Err(e) = layers.mem.apply(g, key, value, lsn, keep) {
+            // Keys are checked against max_key_len (<= the index's limit) before they are
+            // logged, so this cannot happen; refuse further writes rather than diverge.
+            self.poison(&e);
+            return;
+        }
+        match (existed, value.is_some()) {
+            (false, true) => {
+                self.keys.fetch_add(1, Ordering::AcqRel);
+            }
+            (true, false) => {
+                self.keys.fetch_sub(1, Ordering::AcqRel);
+            }
+            _ => {}
+        }
+    }
+}

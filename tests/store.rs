@@ -1,0 +1,734 @@
+//! The durable store against a `BTreeMap` model, plus recovery, faults and corruption.
+
+use dictenstein::store::fault::FaultVfs;
+use dictenstein::store::{Durability, Op, Options, Store};
+use dictenstein::Error;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn opts(d: Durability) -> Options {
+    Options {
+        durability: d,
+        checkpoint_interval: None,
+        ..Options::default()
+    }
+}
+
+const POLICIES: [Durability; 4] = [
+    Durability::Immediate,
+    Durability::GroupCommit {
+        window: Duration::from_micros(50),
+    },
+    Durability::Periodic {
+        interval: Duration::from_millis(5),
+    },
+    Durability::None,
+];
+
+fn contents(s: &Store) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    s.snapshot()
+        .range(Bound::Unbounded, Bound::Unbounded)
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn every_policy_accepts_writes_and_keeps_them_across_reopen() {
+    for d in POLICIES {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), opts(d)).unwrap();
+        s.put(b"a", b"1").unwrap();
+        s.put(b"b", b"2").unwrap();
+        s.put(b"", b"empty key").unwrap();
+        s.remove(b"a").unwrap();
+        s.remove(b"zz").unwrap();
+        assert_eq!(s.increment(b"n", 5).unwrap(), 5);
+        assert_eq!(s.increment(b"n", 2).unwrap(), 7);
+        assert!(matches!(
+            s.increment(b"b", 1),
+            Err(Error::InvalidArgument { .. })
+        ));
+        s.write_batch(vec![
+            Op::Put(b"c".to_vec(), b"3".to_vec()),
+            Op::Put(b"c".to_vec(), b"4".to_vec()),
+            Op::Remove(b"b".to_vec()),
+        ])
+        .unwrap();
+        assert_eq!(s.get(b"a").unwrap(), None);
+        assert_eq!(s.get(b"c").unwrap(), Some(b"4".to_vec()));
+        assert_eq!(s.get(b"").unwrap(), Some(b"empty key".to_vec()));
+        assert_eq!(s.len(), 3, "{d:?}");
+        let before = contents(&s);
+        // The refused increment took no LSN.
+        assert_eq!(s.current_lsn(), 8);
+        s.close().unwrap();
+        let s = Store::open(dir.path(), opts(d)).unwrap();
+        assert_eq!(contents(&s), before, "{d:?}");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.stats().replayed_records, 8);
+        assert_eq!(s.current_lsn(), 8);
+        assert_eq!(s.synced_lsn(), 8);
+    }
+}
+
+#[test]
+fn bad_arguments_are_refused_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = opts(Durability::None);
+    o.max_key_len = 4;
+    o.max_value_len = 4;
+    let s = Store::open(dir.path(), o.clone()).unwrap();
+    assert!(matches!(
+        s.put(b"12345", b"v"),
+        Err(Error::TermTooLong { .. })
+    ));
+    assert!(matches!(
+        s.put(b"k", b"12345"),
+        Err(Error::InvalidArgument { .. })
+    ));
+    let long_in_batch = vec![
+        Op::Put(b"ok".to_vec(), b"v".to_vec()),
+        Op::Remove(b"toolong".to_vec()),
+    ];
+    assert!(s.write_batch(long_in_batch).is_err());
+    assert_eq!(s.get(b"ok").unwrap(), None);
+    s.put(b"max", &u64::MAX.to_le_bytes()[..4]).unwrap();
+    s.write_batch(vec![Op::Put(
+        b"max".to_vec(),
+        u64::MAX.to_le_bytes().to_vec(),
+    )])
+    .unwrap_err();
+    assert_eq!(s.current_lsn(), 1);
+    drop(s);
+    let mut bad = o.clone();
+    bad.max_key_len = 0;
+    assert!(Store::open(dir.path(), bad).is_err());
+    let mut bad = o.clone();
+    bad.durability = Durability::Periodic {
+        interval: Duration::ZERO,
+    };
+    assert!(Store::open(dir.path(), bad).is_err());
+    let mut no_create = o;
+    no_create.create = false;
+    let missing = dir.path().join("missing");
+    assert!(matches!(
+        Store::open(&missing, no_create),
+        Err(Error::Io { .. })
+    ));
+}
+
+#[test]
+fn increments_overflow_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::None)).unwrap();
+    assert_eq!(s.increment(b"c", u64::MAX).unwrap(), u64::MAX);
+    assert!(matches!(
+        s.increment(b"c", 1),
+        Err(Error::InvalidArgument { .. })
+    ));
+    assert_eq!(s.get(b"c").unwrap(), Some(u64::MAX.to_le_bytes().to_vec()));
+}
+
+#[test]
+fn a_second_open_is_locked_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::None)).unwrap();
+    let e = Store::open(dir.path(), opts(Durability::None)).unwrap_err();
+    assert!(matches!(e, Error::Locked { .. }), "{e}");
+    assert!(e.to_string().contains("dictenstein.lock"));
+    drop(s);
+    Store::open(dir.path(), opts(Durability::None)).unwrap();
+}
+
+#[test]
+fn checkpoints_delete_the_wal_and_open_replays_nothing_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::None)).unwrap();
+    for i in 0..2000u32 {
+        s.put(format!("key{i:05}").as_bytes(), &[7; 150]).unwrap();
+    }
+    let wal_before = s.stats().wal_bytes;
+    s.checkpoint().unwrap();
+    let st = s.stats();
+    assert!(
+        st.wal_bytes < 200,
+        "WAL not deleted: {} -> {}",
+        wal_before,
+        st.wal_bytes
+    );
+    assert_eq!(st.checkpoints, 1);
+    assert_eq!(st.keys, 2000);
+    let segments = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("-wal-")
+        })
+        .count();
+    assert_eq!(segments, 1);
+    // A second round of changes costs about its own size, not the store's.
+    let image_before = st.image_bytes;
+    s.put(b"key00042", b"changed").unwrap();
+    s.checkpoint().unwrap();
+    let grew = s.stats().image_bytes - image_before;
+    assert!(grew < 4096, "one change appended {grew} bytes");
+    s.close().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::None)).unwrap();
+    assert_eq!(s.stats().replayed_records, 0);
+    assert_eq!(s.get(b"key00042").unwrap(), Some(b"changed".to_vec()));
+    assert_eq!(s.len(), 2000);
+    assert!(s.stats().image_dead_bytes > 0);
+    s.compact().unwrap();
+    let st = s.stats();
+    assert_eq!(st.image_dead_bytes, 0);
+    assert_eq!(st.compactions, 1);
+    assert_eq!(s.get(b"key00042").unwrap(), Some(b"changed".to_vec()));
+    assert_eq!(s.get(b"key01999").unwrap(), Some(vec![7; 150]));
+    drop(s);
+    let s = Store::open(dir.path(), opts(Durability::None)).unwrap();
+    assert_eq!(s.len(), 2000);
+    assert_eq!(contents(&s).len(), 2000);
+}
+
+#[test]
+fn automatic_checkpoints_bound_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = opts(Durability::None);
+    o.checkpoint_wal_bytes = 64 << 10;
+    let s = Store::open(dir.path(), o).unwrap();
+    for i in 0..5000u32 {
+        s.put(format!("k{}", i % 700).as_bytes(), &[1; 100])
+            .unwrap();
+    }
+    // The background thread checkpoints once the threshold is crossed.
+    for _ in 0..200 {
+        if s.stats().checkpoints > 0 && s.stats().wal_bytes < 512 << 10 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let st = s.stats();
+    assert!(st.checkpoints > 0);
+    assert!(st.wal_bytes < 512 << 10, "WAL grew to {}", st.wal_bytes);
+    assert_eq!(s.len(), 700);
+}
+
+#[test]
+fn snapshots_see_one_version_while_writers_and_checkpoints_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::None)).unwrap();
+    for i in 0..300u32 {
+        s.put(format!("k{i:03}").as_bytes(), b"old").unwrap();
+    }
+    let snap = s.snapshot();
+    let mut cur = snap.prefix(b"k");
+    let first: Vec<_> = cur.by_ref().take(10).map(|r| r.unwrap()).collect();
+    for i in 0..300u32 {
+        s.put(format!("k{i:03}").as_bytes(), b"new").unwrap();
+        if i % 3 == 0 {
+            s.remove(format!("k{i:03}").as_bytes()).unwrap();
+        }
+    }
+    s.put(b"k999", b"added").unwrap();
+    s.checkpoint().unwrap();
+    s.put(b"k000", b"newer").unwrap();
+    let rest: Vec<_> = cur.map(|r| r.unwrap()).collect();
+    assert_eq!(first.len() + rest.len(), 300);
+    assert!(first.iter().chain(&rest).all(|(_, v)| v == b"old"));
+    assert_eq!(snap.get(b"k003").unwrap(), Some(b"old".to_vec()));
+    assert_eq!(snap.get(b"k999").unwrap(), None);
+    assert_eq!(s.get(b"k003").unwrap(), None);
+    assert_eq!(s.get(b"k000").unwrap(), Some(b"newer".to_vec()));
+    let now = s.snapshot();
+    // 200 survivors of the removals, k000 put again, and k999.
+    assert_eq!(now.prefix(b"k").count(), 202);
+    let range: Vec<_> = now
+        .range(Bound::Included(b"k100"), Bound::Excluded(b"k110"))
+        .map(|r| r.unwrap().0)
+        .collect();
+    assert_eq!(range.len(), 7);
+}
+
+#[derive(Debug, Clone)]
+enum Action {
+    Put(Vec<u8>, Vec<u8>),
+    Remove(Vec<u8>),
+    Batch(Vec<(Vec<u8>, Option<Vec<u8>>)>),
+    Incr(Vec<u8>, u64),
+    Checkpoint,
+    Compact,
+    Reopen,
+}
+
+fn key() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), any::<u8>()], 0..5)
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let val = proptest::collection::vec(any::<u8>(), 0..12);
+    prop_oneof![
+        6 => (key(), val.clone()).prop_map(|(k, v)| Action::Put(k, v)),
+        3 => key().prop_map(Action::Remove),
+        2 => proptest::collection::vec((key(), proptest::option::of(val)), 0..5)
+            .prop_map(Action::Batch),
+        1 => (key(), 0u64..5).prop_map(|(k, d)| Action::Incr(k, d)),
+        1 => Just(Action::Checkpoint),
+        1 => Just(Action::Compact),
+        1 => Just(Action::Reopen),
+    ]
+}
+
+fn check_model(s: &Store, model: &BTreeMap<Vec<u8>, Vec<u8>>) {
+    assert_eq!(contents(s), *model);
+    assert_eq!(s.len(), model.len() as u64);
+    for (k, v) in model {
+        assert_eq!(s.get(k).unwrap().as_ref(), Some(v));
+    }
+    for p in [&b""[..], b"a", b"ab", b"b"] {
+        let got: Vec<_> = s.snapshot().prefix(p).map(|r| r.unwrap()).collect();
+        let want: Vec<_> = model
+            .iter()
+            .filter(|(k, _)| k.starts_with(p))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(got, want, "prefix {p:?}");
+    }
+    let lo: &[u8] = b"a\x80";
+    let got: Vec<_> = s
+        .snapshot()
+        .range(Bound::Excluded(lo), Bound::Included(b"b"))
+        .map(|r| r.unwrap().0)
+        .collect();
+    let want: Vec<_> = model
+        .range::<[u8], _>((Bound::Excluded(lo), Bound::Included(&b"b"[..])))
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(got, want);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn store_matches_a_btreemap(actions in proptest::collection::vec(action(), 1..60)) {
+        let dir = tempfile::tempdir().unwrap();
+        let o = opts(Durability::None);
+        let mut s = Store::open(dir.path(), o.clone()).unwrap();
+        let mut model: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for a in actions {
+            match a {
+                Action::Put(k, v) => { s.put(&k, &v).unwrap(); model.insert(k, v); }
+                Action::Remove(k) => { s.remove(&k).unwrap(); model.remove(&k); }
+                Action::Batch(ops) => {
+                    let ops: Vec<Op> = ops.into_iter().map(|(k, v)| match v {
+                        Some(v) => Op::Put(k, v),
+                        None => Op::Remove(k),
+                    }).collect();
+                    s.write_batch(ops.clone()).unwrap();
+                    for op in ops {
+                        match op {
+                            Op::Put(k, v) => { model.insert(k, v); }
+                            Op::Remove(k) => { model.remove(&k); }
+                        }
+                    }
+                }
+                Action::Incr(k, d) => {
+                    let cur = model.get(&k).cloned();
+                    let r = s.increment(&k, d);
+                    match cur.as_deref().map(<[u8; 8]>::try_from) {
+                        None => { assert_eq!(r.unwrap(), d); model.insert(k, d.to_le_bytes().to_vec()); }
+                        Some(Ok(b)) => {
+                            let n = u64::from_le_bytes(b) + d;
+                            assert_eq!(r.unwrap(), n);
+                            model.insert(k, n.to_le_bytes().to_vec());
+                        }
+                        Some(Err(_)) => { r.unwrap_err(); }
+                    }
+                }
+                Action::Checkpoint => s.checkpoint().unwrap(),
+                Action::Compact => s.compact().unwrap(),
+                Action::Reopen => {
+                    drop(s);
+                    s = Store::open(dir.path(), o.clone()).unwrap();
+                }
+            }
+        }
+        check_model(&s, &model);
+        drop(s);
+        let s = Store::open(dir.path(), o).unwrap();
+        check_model(&s, &model);
+    }
+}
+
+fn wal_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("-wal-"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Pins the torn-tail bug of the reference design: writes appended after a reopen that
+/// found a torn record must survive the next reopen.
+#[test]
+fn a_torn_tail_is_truncated_so_later_writes_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::Immediate)).unwrap();
+    s.put(b"a", b"1").unwrap();
+    s.put(b"b", b"2").unwrap();
+    drop(s);
+    let last = wal_files(dir.path()).pop().unwrap();
+    let len = std::fs::metadata(&last).unwrap().len();
+    // The tail of the last record is lost.
+    let f = std::fs::OpenOptions::new().write(true).open(&last).unwrap();
+    f.set_len(len - 3).unwrap();
+    drop(f);
+    let s = Store::open(dir.path(), opts(Durability::Immediate)).unwrap();
+    assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    assert_eq!(s.get(b"b").unwrap(), None);
+    s.put(b"c", b"3").unwrap();
+    drop(s);
+    let s = Store::open(dir.path(), opts(Durability::Immediate)).unwrap();
+    assert_eq!(s.get(b"c").unwrap(), Some(b"3".to_vec()));
+    assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    assert_eq!(s.current_lsn(), 2);
+}
+
+#[test]
+fn a_failed_fsync_poisons_writes_but_not_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let vfs = FaultVfs::new();
+    let mut o = opts(Durability::Immediate);
+    o.vfs = Arc::new(vfs.clone());
+    let s = Store::open(dir.path(), o).unwrap();
+    s.put(b"a", b"1").unwrap();
+    vfs.fail_sync_after(1);
+    let e = s.put(b"b", b"2").unwrap_err();
+    assert!(e.to_string().contains("fsync"), "{e}");
+    assert!(matches!(s.put(b"c", b"3"), Err(Error::Poisoned { .. })));
+    assert!(matches!(s.checkpoint(), Err(Error::Poisoned { .. })));
+    assert!(matches!(s.sync(), Err(Error::Poisoned { .. })));
+    assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    assert_eq!(s.get(b"b").unwrap(), None);
+    // The failed group's LSN was written but never became durable.
+    let h = s.sync_async();
+    assert!(matches!(h.poll(), Err(Error::Poisoned { .. })));
+}
+
+#[test]
+fn a_failed_write_loses_nothing_acknowledged_and_the_store_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let vfs = FaultVfs::new();
+    let mut o = opts(Durability::Immediate);
+    o.vfs = Arc::new(vfs.clone());
+    let s = Store::open(dir.path(), o).unwrap();
+    s.put(b"a", b"1").unwrap();
+    vfs.fail_write_after(1);
+    let e = s.put(b"b", &[9; 100]).unwrap_err();
+    assert!(e.to_string().contains("No space"), "{e}");
+    s.put(b"c", b"3").unwrap();
+    drop(s);
+    let s = Store::open(dir.path(), opts(Durability::Immediate)).unwrap();
+    assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    assert_eq!(s.get(b"b").unwrap(), None);
+    assert_eq!(s.get(b"c").unwrap(), Some(b"3".to_vec()));
+}
+
+/// A small workload with checkpoints; returns what was acknowledged, in order.
+fn workload(s: &Store) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+    let mut acked = Vec::new();
+    for i in 0..12u32 {
+        let k = format!("k{}", i % 5).into_bytes();
+        let r = if i % 4 == 3 {
+            s.write_batch(vec![
+                Op::Put(b"b1".to_vec(), i.to_le_bytes().to_vec()),
+                Op::Put(b"b2".to_vec(), i.to_le_bytes().to_vec()),
+            ])
+            .map(|()| {
+                vec![
+                    (b"b1".to_vec(), Some(i.to_le_bytes().to_vec())),
+                    (b"b2".to_vec(), Some(i.to_le_bytes().to_vec())),
+                ]
+            })
+        } else if i % 5 == 4 {
+            s.remove(&k).map(|()| vec![(k.clone(), None)])
+        } else {
+            s.put(&k, &i.to_le_bytes())
+                .map(|()| vec![(k.clone(), Some(i.to_le_bytes().to_vec()))])
+        };
+        match r {
+            Ok(ch) => acked.extend(ch),
+            Err(_) => break,
+        }
+        if i % 6 == 5 && s.checkpoint().is_err() {
+            break;
+        }
+    }
+    acked
+}
+
+/// Checks the reopened store holds exactly the first `n` acknowledged changes for some `n`
+/// at least `min` (a prefix in LSN order), with batches whole.
+fn check_prefix(s: &Store, acked: &[(Vec<u8>, Option<Vec<u8>>)], min: usize, why: &str) {
+    let got = contents(s);
+    let ok = (min..=acked.len()).any(|n| {
+        let mut m = BTreeMap::new();
+        for (k, v) in &acked[..n] {
+            match v {
+                Some(v) => m.insert(k.clone(), v.clone()),
+                None => m.remove(k),
+            };
+        }
+        m == got
+    });
+    assert!(
+        ok,
+        "{why}: state {got:?} is not a prefix (>= {min}) of {acked:?}"
+    );
+    assert_eq!(
+        got.get(&b"b1"[..]),
+        got.get(&b"b2"[..]),
+        "{why}: torn batch"
+    );
+}
+
+#[test]
+fn injected_faults_at_every_step_keep_acknowledged_writes() {
+    // Count the steps of the clean workload first.
+    let dir = tempfile::tempdir().unwrap();
+    let vfs = FaultVfs::new();
+    let mut o = opts(Durability::Immediate);
+    o.vfs = Arc::new(vfs.clone());
+    let s = Store::open(dir.path(), o).unwrap();
+    let (w0, s0) = vfs.counts();
+    workload(&s);
+    let (w1, s1) = vfs.counts();
+    drop(s);
+    for (kind, steps) in [("write", w1 - w0), ("fsync", s1 - s0)] {
+        for n in 1..=steps + 1 {
+            for torn in [None, Some(5)] {
+                let dir = tempfile::tempdir().unwrap();
+                let vfs = FaultVfs::new();
+                let mut o = opts(Durability::Immediate);
+                o.vfs = Arc::new(vfs.clone());
+                let s = Store::open(dir.path(), o).unwrap();
+                if kind == "write" {
+                    vfs.fail_write_after(n);
+                } else {
+                    vfs.fail_sync_after(n);
+                }
+                let acked = workload(&s);
+                vfs.crash(torn).unwrap();
+                drop(s);
+                let why = format!("fail {kind} #{n}, torn {torn:?}");
+                let s = Store::open(dir.path(), opts(Durability::Immediate))
+                    .unwrap_or_else(|e| panic!("{why}: reopen failed: {e}"));
+                check_prefix(&s, &acked, acked.len(), &why);
+            }
+        }
+    }
+}
+
+#[test]
+fn power_loss_under_lazy_policies_keeps_a_prefix() {
+    for d in [Durability::None, POLICIES[2]] {
+        for torn in [None, Some(1), Some(20)] {
+            let dir = tempfile::tempdir().unwrap();
+            let vfs = FaultVfs::new();
+            let mut o = opts(d);
+            o.vfs = Arc::new(vfs.clone());
+            let s = Store::open(dir.path(), o).unwrap();
+            let acked = workload(&s);
+            vfs.crash(torn).unwrap();
+            drop(s);
+            let s = Store::open(dir.path(), opts(d)).unwrap();
+            check_prefix(&s, &acked, 0, &format!("{d:?} torn {torn:?}"));
+        }
+    }
+}
+
+/// Every single-bit flip and every truncation of every file of a small store: open and
+/// reads give an error or a consistent state, never a panic or a hang.
+#[test]
+fn corrupted_files_give_errors_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::Immediate)).unwrap();
+    let mut acked = workload(&s);
+    s.put(b"after", b"checkpoint").unwrap();
+    acked.push((b"after".to_vec(), Some(b"checkpoint".to_vec())));
+    drop(s);
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("dictenstein.lock"))
+        .collect();
+    let mut outcomes = (0, 0);
+    for f in &files {
+        let orig = std::fs::read(f).unwrap();
+        let interesting: Vec<usize> = (0..orig.len())
+            .filter(|&i| i < 200 || orig[i] != 0 || i % 509 == 0)
+            .collect();
+        for &i in &interesting {
+            for cut in [false, true] {
+                let mut bad = orig.clone();
+                if cut {
+                    bad.truncate(i);
+                } else {
+                    bad[i] ^= 1 << (i % 8);
+                }
+                std::fs::write(f, &bad).unwrap();
+                match Store::open(dir.path(), opts(Durability::None)) {
+                    Err(_) => outcomes.0 += 1,
+                    Ok(s) => {
+                        outcomes.1 += 1;
+                        // Reads either fail or give a state the writes went through.
+                        let all: std::result::Result<BTreeMap<_, _>, _> = s
+                            .snapshot()
+                            .range(Bound::Unbounded, Bound::Unbounded)
+                            .collect();
+                        if let Ok(got) = all {
+                            let ok = (0..=acked.len()).any(|n| {
+                                let mut m = BTreeMap::new();
+                                for (k, v) in &acked[..n] {
+                                    match v {
+                                        Some(v) => m.insert(k.clone(), v.clone()),
+                                        None => m.remove(k),
+                                    };
+                                }
+                                m == got
+                            });
+                            assert!(ok, "{f:?} byte {i} cut {cut}: inconsistent {got:?}");
+                        }
+                    }
+                }
+                std::fs::write(f, &orig).unwrap();
+            }
+        }
+    }
+    assert!(outcomes.0 > 0 && outcomes.1 > 0, "{outcomes:?}");
+}
+
+#[test]
+fn stats_count_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path(), opts(Durability::Immediate)).unwrap();
+    s.put(b"a", b"1").unwrap();
+    s.put(b"b", b"1").unwrap();
+    s.remove(b"a").unwrap();
+    s.write_batch(vec![Op::Put(b"c".to_vec(), vec![])]).unwrap();
+    s.increment(b"n", 1).unwrap();
+    s.get(b"b").unwrap();
+    let st = s.stats();
+    assert_eq!(
+        (st.puts, st.removes, st.batches, st.increments, st.gets),
+        (2, 1, 1, 1, 1)
+    );
+    assert_eq!(st.wal_records, 5);
+    assert_eq!(st.commit_groups, 5);
+    assert_eq!(st.commit_requests, 5);
+    assert!(st.fsyncs >= 5);
+    assert!(st.wal_bytes_written > 5 * 16);
+    assert_eq!((st.current_lsn, st.synced_lsn, st.keys), (5, 5, 3));
+    assert!(st.index_bytes > 0);
+    s.checkpoint().unwrap();
+    let st = s.stats();
+    assert_eq!(st.checkpoints, 1);
+    assert!(st.image_bytes > 8192);
+}
+
+#[test]
+fn concurrent_writers_share_fsyncs_and_readers_never_see_torn_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Arc::new(Store::open(dir.path(), opts(Durability::Immediate)).unwrap());
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (s, stop) = (s.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut checks = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let snap = s.snapshot();
+                let pairs: Vec<_> = snap.prefix(b"pair").map(|r| r.unwrap()).collect();
+                for w in pairs.chunks(2) {
+                    assert_eq!(w.len(), 2, "half a batch: {pairs:?}");
+                    assert_eq!(w[0].1, w[1].1);
+                }
+                checks += 1;
+            }
+            checks
+        })
+    };
+    let checkpointer = {
+        let (s, stop) = (s.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                s.checkpoint().unwrap();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let writers: Vec<_> = (0..8)
+        .map(|t| {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                for i in 0..100u32 {
+                    let v = format!("{t}-{i}").into_bytes();
+                    s.write_batch(vec![
+                        Op::Put(format!("pair{t}a").into_bytes(), v.clone()),
+                        Op::Put(format!("pair{t}b").into_bytes(), v),
+                    ])
+                    .unwrap();
+                    s.increment(b"counter", 1).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().unwrap() > 0);
+    checkpointer.join().unwrap();
+    assert_eq!(
+        s.get(b"counter").unwrap(),
+        Some(800u64.to_le_bytes().to_vec())
+    );
+    let st = s.stats();
+    assert_eq!(st.commit_requests, 1600);
+    assert!(st.commit_groups <= 1600);
+    for t in 0..8 {
+        let want = format!("{t}-99").into_bytes();
+        assert_eq!(s.get(format!("pair{t}a").as_bytes()).unwrap(), Some(want));
+    }
+}
+
+#[test]
+fn sync_async_completes_under_every_policy() {
+    for d in POLICIES {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), opts(d)).unwrap();
+        s.put(b"k", b"v").unwrap();
+        let h = s.sync_async();
+        assert_eq!(h.lsn(), 1);
+        assert!(h.wait(Duration::from_secs(10)).unwrap(), "{d:?}");
+        assert!(h.poll().unwrap());
+        assert_eq!(s.synced_lsn(), 1);
+        // Dropping a handle does not cancel the fsync.
+        s.put(b"k2", b"v").unwrap();
+        drop(s.sync_async());
+        s.sync().unwrap();
+        assert_eq!(s.synced_lsn(), 2);
+        s.set_durability(Durability::None).unwrap();
+        s.put(b"k3", b"v").unwrap();
+        assert_eq!(s.synced_lsn(), 2);
+        s.set_durability(Durability::Immediate).unwrap();
+        assert_eq!(s.synced_lsn(), 3);
+    }
+}

@@ -120,6 +120,31 @@
 #define DICTENSTEIN_FUZZY_MAX_DISTANCE 8
 
 /**
+ * Acknowledge a write once its WAL record is durable (one fsync per commit group).
+ */
+#define DICTENSTEIN_DURABILITY_IMMEDIATE 0
+
+/**
+ * As IMMEDIATE; the group leader first waits `interval_us` for more writers.
+ */
+#define DICTENSTEIN_DURABILITY_GROUP_COMMIT 1
+
+/**
+ * Acknowledge once written to the OS; fsync in the background every `interval_us`.
+ */
+#define DICTENSTEIN_DURABILITY_PERIODIC 2
+
+/**
+ * Acknowledge once written to the OS; fsync only at checkpoint, sync and close.
+ */
+#define DICTENSTEIN_DURABILITY_NONE 3
+
+/**
+ * `dictenstein_store_options.flags`: create the directory and an empty store if missing.
+ */
+#define DICTENSTEIN_STORE_CREATE 1
+
+/**
  * Major version of the library this header belongs to.
  */
 #define DICTENSTEIN_VERSION_MAJOR 0
@@ -138,6 +163,11 @@
  * Longest term, in bytes, that any dictionary accepts.
  */
 #define DICTENSTEIN_MAX_TERM_LEN 65535
+
+/**
+ * Operations collected for one atomic `dictenstein_store_write_batch`.
+ */
+typedef struct dictenstein_batch dictenstein_batch;
 
 /**
  * A dictionary under construction. Create with `dictenstein_builder_new`, free with
@@ -175,6 +205,21 @@ typedef struct dictenstein_fuzzy_cursor dictenstein_fuzzy_cursor;
  * alive.
  */
 typedef struct dictenstein_occurrence_cursor dictenstein_occurrence_cursor;
+
+/**
+ * An open durable store. Shared by any number of threads.
+ */
+typedef struct dictenstein_store dictenstein_store;
+
+/**
+ * An ordered cursor over one snapshot of a store.
+ */
+typedef struct dictenstein_store_cursor dictenstein_store_cursor;
+
+/**
+ * Completes when the LSN captured by `dictenstein_store_sync_async` is durable.
+ */
+typedef struct dictenstein_sync_handle dictenstein_sync_handle;
 
 /**
  * Return code of every fallible `dictenstein_*` function. 0 is success; 1 and 2 are normal
@@ -232,6 +277,91 @@ typedef struct dictenstein_occurrence {
   uint32_t text_id;
   uint64_t offset;
 } dictenstein_occurrence;
+
+/**
+ * Options of `dictenstein_store_open`. Initialise with `dictenstein_store_options_default`,
+ * which sets `size`; a struct of another size is refused (INVALID_ARGUMENT).
+ */
+typedef struct dictenstein_store_options {
+  /**
+   * `sizeof(dictenstein_store_options)`, set by the defaults function.
+   */
+  size_t size;
+  /**
+   * DICTENSTEIN_DURABILITY_*; default GROUP_COMMIT.
+   */
+  uint32_t durability;
+  /**
+   * DICTENSTEIN_STORE_CREATE (default set).
+   */
+  uint32_t flags;
+  /**
+   * GROUP_COMMIT: the window (default 100, at most 1,000,000); PERIODIC: the fsync
+   * interval (default 10,000, not 0). In microseconds; ignored by the other policies.
+   */
+  uint64_t interval_us;
+  /**
+   * Automatic checkpoint after this many WAL bytes (default 64 MiB; 0 = never on size).
+   */
+  uint64_t checkpoint_wal_bytes;
+  /**
+   * Automatic checkpoint this long after the last one (default 60,000; 0 = never on time).
+   */
+  uint64_t checkpoint_interval_ms;
+  /**
+   * Longest key (default 4096, at most DICTENSTEIN_MAX_TERM_LEN).
+   */
+  uint64_t max_key_len;
+  /**
+   * Longest value (default 1 MiB, at most 64 MiB).
+   */
+  uint64_t max_value_len;
+} dictenstein_store_options;
+
+/**
+ * Counters of a store (`dictenstein_store_stats_get`). Set `size` to
+ * `sizeof(dictenstein_store_stats)` before the call; fields may be added at the end.
+ */
+typedef struct dictenstein_store_stats {
+  size_t size;
+  uint64_t gets;
+  uint64_t puts;
+  uint64_t removes;
+  uint64_t batches;
+  uint64_t increments;
+  /**
+   * WAL records written since open (a batch is one record).
+   */
+  uint64_t wal_records;
+  uint64_t wal_bytes_written;
+  /**
+   * fsyncs of files and directories since open.
+   */
+  uint64_t fsyncs;
+  uint64_t commit_groups;
+  /**
+   * Requests in those groups: mean group size = commit_requests / commit_groups.
+   */
+  uint64_t commit_requests;
+  uint64_t checkpoints;
+  uint64_t last_checkpoint_us;
+  uint64_t compactions;
+  uint64_t current_lsn;
+  uint64_t synced_lsn;
+  uint64_t keys;
+  uint64_t image_bytes;
+  uint64_t image_dead_bytes;
+  /**
+   * Bytes of WAL segments on disk.
+   */
+  uint64_t wal_bytes;
+  /**
+   * Heap bytes of the in-memory index.
+   */
+  uint64_t index_bytes;
+  uint64_t replayed_records;
+  uint64_t open_us;
+} dictenstein_store_stats;
 
 /**
  * Success.
@@ -293,6 +423,21 @@ typedef struct dictenstein_occurrence {
  * An internal error (a caught panic). The call had no effect it reported; please report it.
  */
 #define DICTENSTEIN_INTERNAL 18
+
+/**
+ * The durable store is open elsewhere (another handle or process holds its lock).
+ */
+#define DICTENSTEIN_LOCKED 19
+
+/**
+ * The durable store refuses writes after a failed fsync; reads go on. Reopen to recover.
+ */
+#define DICTENSTEIN_POISONED 20
+
+/**
+ * An output buffer is too small; the call reported the size it needs and copied nothing.
+ */
+#define DICTENSTEIN_BUFFER_TOO_SMALL 21
 
 #ifdef __cplusplus
 extern "C" {
@@ -1025,6 +1170,384 @@ dictenstein_status dictenstein_dict_longest_common_substring(const struct dicten
                                                              uint32_t *text_id,
                                                              uint64_t *text_offset,
                                                              struct dictenstein_error **error);
+
+/**
+ * Fills `options` with the defaults and sets its `size`.
+ *
+ * Parameters: `options`: the struct to fill (required).
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL `options`).
+ * Threads: safe from any thread.
+ *
+ * # Safety
+ * `options` NULL or writable.
+ */
+dictenstein_status dictenstein_store_options_default(struct dictenstein_store_options *options);
+
+/**
+ * Opens (or creates) the store in directory `path` and recovers it: maps the image and
+ * replays the WAL written after the last checkpoint, truncating a torn tail.
+ *
+ * Parameters: `path`: NUL-terminated UTF-8 directory path. `options`: NULL for the defaults,
+ * or a struct from `dictenstein_store_options_default`. `store`: receives the handle
+ * (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL/empty path, NULL `store`, wrong
+ * `options.size`, unknown policy or flags, out-of-range limits or intervals);
+ * DICTENSTEIN_LOCKED (another handle or process has it open); DICTENSTEIN_IO (missing
+ * without CREATE, or an OS error; the message has the path and OS error);
+ * DICTENSTEIN_WRONG_FORMAT / DICTENSTEIN_VERSION_MISMATCH / DICTENSTEIN_CORRUPT (a damaged
+ * or foreign image or WAL segment; nothing is changed).
+ * Memory: close with `dictenstein_store_close`.
+ * Threads: the handle may be used from any number of threads at once.
+ *
+ * # Safety
+ * `path` NULL or NUL-terminated; `options` NULL or readable; `store`, `error` NULL or
+ * writable.
+ */
+dictenstein_status dictenstein_store_open(const char *path,
+                                          const struct dictenstein_store_options *options,
+                                          struct dictenstein_store **store,
+                                          struct dictenstein_error **error);
+
+/**
+ * Closes a store: stops its background thread, fsyncs the WAL and releases the lock. The
+ * handle is freed whatever the outcome; NULL is a no-op returning OK.
+ *
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_IO (the final fsync failed: writes acknowledged
+ * under PERIODIC or NONE since the last sync may be lost).
+ * Threads: no other call may use the store (or be running on it) during or after this one.
+ * Cursors and sync handles opened on it stay valid and must still be freed.
+ *
+ * # Safety
+ * `store` NULL or a live store not used by any other thread; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_close(struct dictenstein_store *store,
+                                           struct dictenstein_error **error);
+
+/**
+ * Inserts or overwrites a key.
+ *
+ * Parameters: `key`, `key_len`, `value`, `value_len`: the pair (a pointer may be NULL only
+ * with length 0). `error`: optional.
+ * Returns: DICTENSTEIN_OK (acknowledged per the durability policy);
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL store, NULL pointer with a length, value longer than
+ * max_value_len); DICTENSTEIN_TERM_TOO_LONG (key longer than max_key_len);
+ * DICTENSTEIN_IO (the WAL write or fsync failed; the write is not acknowledged);
+ * DICTENSTEIN_POISONED (an earlier fsync failed; reopen).
+ * Threads: safe from any number of threads; concurrent writers share fsyncs.
+ *
+ * # Safety
+ * `store` NULL or live; non-NULL buffers readable for their lengths; `error` NULL or
+ * writable.
+ */
+dictenstein_status dictenstein_store_put(const struct dictenstein_store *store,
+                                         const uint8_t *key,
+                                         size_t key_len,
+                                         const uint8_t *value,
+                                         size_t value_len,
+                                         struct dictenstein_error **error);
+
+/**
+ * Removes a key (removing an absent key succeeds and changes nothing).
+ *
+ * Returns: as `dictenstein_store_put`.
+ * Threads: safe from any number of threads.
+ *
+ * # Safety
+ * As `dictenstein_store_put`.
+ */
+dictenstein_status dictenstein_store_remove(const struct dictenstein_store *store,
+                                            const uint8_t *key,
+                                            size_t key_len,
+                                            struct dictenstein_error **error);
+
+/**
+ * Copies the value of a key into the caller's buffer.
+ *
+ * Parameters: `key`, `key_len`: the key. `buf`, `buf_cap`: where to copy the value (`buf`
+ * may be NULL when `buf_cap` is 0, to ask for the length). `value_len`: receives the
+ * value's length (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK (copied); DICTENSTEIN_NOT_FOUND; DICTENSTEIN_BUFFER_TOO_SMALL
+ * (`*value_len` says how much is needed; nothing copied); DICTENSTEIN_INVALID_ARGUMENT
+ * (NULL store or `value_len`, NULL pointer with a length); DICTENSTEIN_CORRUPT (the image
+ * is damaged where the lookup went).
+ * Threads: safe from any number of threads; never blocks on writers.
+ *
+ * # Safety
+ * `store` NULL or live; `key` readable for `key_len`; `buf` writable for `buf_cap` bytes;
+ * `value_len` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_get(const struct dictenstein_store *store,
+                                         const uint8_t *key,
+                                         size_t key_len,
+                                         uint8_t *buf,
+                                         size_t buf_cap,
+                                         size_t *value_len,
+                                         struct dictenstein_error **error);
+
+/**
+ * Whether a key is present.
+ *
+ * Returns: DICTENSTEIN_OK (present); DICTENSTEIN_NOT_FOUND; DICTENSTEIN_INVALID_ARGUMENT;
+ * DICTENSTEIN_CORRUPT. Threads: safe from any number of threads.
+ *
+ * # Safety
+ * `store` NULL or live; `key` readable for `key_len`; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_contains(const struct dictenstein_store *store,
+                                              const uint8_t *key,
+                                              size_t key_len,
+                                              struct dictenstein_error **error);
+
+/**
+ * Adds `delta` to the 8-byte little-endian counter at `key` (absent = 0), atomically.
+ *
+ * Parameters: `new_value`: receives the result (may be NULL). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (the value is not 8 bytes, the sum
+ * overflows, NULL store); otherwise as `dictenstein_store_put`.
+ * Threads: safe from any number of threads.
+ *
+ * # Safety
+ * `store` NULL or live; `key` readable for `key_len`; `new_value`, `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_increment(const struct dictenstein_store *store,
+                                               const uint8_t *key,
+                                               size_t key_len,
+                                               uint64_t delta,
+                                               uint64_t *new_value,
+                                               struct dictenstein_error **error);
+
+/**
+ * Number of keys. Returns DICTENSTEIN_OK or DICTENSTEIN_INVALID_ARGUMENT (NULL store or
+ * `len`). Threads: safe from any number of threads.
+ *
+ * # Safety
+ * `store` NULL or live; `len`, `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_len(const struct dictenstein_store *store,
+                                         uint64_t *len,
+                                         struct dictenstein_error **error);
+
+/**
+ * A new, empty batch. Free with `dictenstein_batch_free`.
+ *
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL `batch`).
+ * Threads: a batch is used by one thread at a time.
+ *
+ * # Safety
+ * `batch` NULL or writable.
+ */
+dictenstein_status dictenstein_batch_new(struct dictenstein_batch **batch);
+
+/**
+ * Adds a put to a batch (copied; nothing is written until `dictenstein_store_write_batch`).
+ *
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL batch, NULL pointer with a
+ * length). Lengths are checked against the store's limits when the batch is written.
+ *
+ * # Safety
+ * `batch` NULL or live and not used elsewhere; buffers readable for their lengths.
+ */
+dictenstein_status dictenstein_batch_put(struct dictenstein_batch *batch,
+                                         const uint8_t *key,
+                                         size_t key_len,
+                                         const uint8_t *value,
+                                         size_t value_len,
+                                         struct dictenstein_error **error);
+
+/**
+ * Adds a removal to a batch. Returns as `dictenstein_batch_put`.
+ *
+ * # Safety
+ * As `dictenstein_batch_put`.
+ */
+dictenstein_status dictenstein_batch_remove(struct dictenstein_batch *batch,
+                                            const uint8_t *key,
+                                            size_t key_len,
+                                            struct dictenstein_error **error);
+
+/**
+ * Writes every operation of `batch` atomically (one WAL record: all or nothing, across
+ * crashes too; later operations on a key win). On success the batch is emptied for reuse;
+ * on an error it keeps its operations.
+ *
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_TERM_TOO_LONG / DICTENSTEIN_INVALID_ARGUMENT (an
+ * operation breaks a limit: nothing is written); otherwise as `dictenstein_store_put`.
+ * Threads: the store from any thread; the batch by one thread at a time.
+ *
+ * # Safety
+ * `store` NULL or live; `batch` NULL or live and unaliased; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_write_batch(const struct dictenstein_store *store,
+                                                 struct dictenstein_batch *batch,
+                                                 struct dictenstein_error **error);
+
+/**
+ * Frees a batch; NULL is a no-op.
+ *
+ * # Safety
+ * `batch` NULL or a live batch, freed once.
+ */
+void dictenstein_batch_free(struct dictenstein_batch *batch);
+
+/**
+ * Opens a cursor over the keys in `[lo, hi)` of a snapshot taken now: it streams that one
+ * version while writers, checkpoints and compactions go on.
+ *
+ * Parameters: `lo`, `lo_len`: inclusive lower bound (NULL with 0 = from the first key).
+ * `hi`, `hi_len`: exclusive upper bound; `hi` NULL = no upper bound. `prefix_mode`: when
+ * non-zero, `lo` is a prefix and the cursor yields exactly the keys starting with it (`hi`
+ * must then be NULL). `cursor`: receives the cursor (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL store or `cursor`, NULL
+ * pointer with a length, `hi` given in prefix mode).
+ * Memory: free with `dictenstein_store_cursor_free`; it keeps the snapshot (and the memory
+ * of the versions it may read) alive, and stays valid after the store is closed.
+ * Threads: the store from any thread; the cursor by one thread at a time (it may move).
+ *
+ * # Safety
+ * `store` NULL or live; bounds readable for their lengths; `cursor`, `error` NULL or
+ * writable.
+ */
+dictenstein_status dictenstein_store_cursor_open(const struct dictenstein_store *store,
+                                                 const uint8_t *lo,
+                                                 size_t lo_len,
+                                                 const uint8_t *hi,
+                                                 size_t hi_len,
+                                                 uint32_t prefix_mode,
+                                                 struct dictenstein_store_cursor **cursor,
+                                                 struct dictenstein_error **error);
+
+/**
+ * Advances a store cursor. The key and value bytes belong to the cursor and stay valid
+ * until the next call on it or its free.
+ *
+ * Parameters: `key`, `key_len`, `value`, `value_len`: receive the entry (each may be NULL).
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_END (no more; later calls keep returning it);
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL cursor); DICTENSTEIN_CORRUPT (a damaged image; the
+ * cursor then ends).
+ * Threads: one thread at a time per cursor.
+ *
+ * # Safety
+ * `cursor` NULL or live and unaliased; outputs and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_cursor_next(struct dictenstein_store_cursor *cursor,
+                                                 const uint8_t **key,
+                                                 size_t *key_len,
+                                                 const uint8_t **value,
+                                                 size_t *value_len,
+                                                 struct dictenstein_error **error);
+
+/**
+ * Frees a store cursor; NULL is a no-op.
+ *
+ * # Safety
+ * `cursor` NULL or a live cursor, freed once.
+ */
+void dictenstein_store_cursor_free(struct dictenstein_store_cursor *cursor);
+
+/**
+ * Blocks until everything written so far is durable.
+ *
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_IO (the fsync failed; the store is now poisoned);
+ * DICTENSTEIN_POISONED; DICTENSTEIN_INVALID_ARGUMENT (NULL store).
+ * Threads: safe from any number of threads.
+ *
+ * # Safety
+ * `store` NULL or live; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_sync(const struct dictenstein_store *store,
+                                          struct dictenstein_error **error);
+
+/**
+ * Captures the current LSN and asks the background thread to make it durable, without
+ * waiting. The handle may be freed at any time: that does not cancel the fsync.
+ *
+ * Parameters: `handle`: receives it (required). `lsn`: receives the captured LSN (may be
+ * NULL). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL store or `handle`).
+ * Memory: free with `dictenstein_sync_handle_free`; valid after the store is closed.
+ * Threads: safe from any thread; a handle may be polled from any one thread at a time.
+ *
+ * # Safety
+ * `store` NULL or live; `handle`, `lsn`, `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_sync_async(const struct dictenstein_store *store,
+                                                struct dictenstein_sync_handle **handle,
+                                                uint64_t *lsn,
+                                                struct dictenstein_error **error);
+
+/**
+ * Waits up to `timeout_ms` (0 = just poll) for a sync handle's LSN to be durable.
+ *
+ * Parameters: `done`: receives 1 when durable, 0 when the timeout passed first (required).
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_POISONED (an fsync failed before the LSN became
+ * durable: it never will); DICTENSTEIN_INVALID_ARGUMENT (NULL handle or `done`).
+ * Threads: one thread at a time per handle.
+ *
+ * # Safety
+ * `handle` NULL or live; `done`, `error` NULL or writable.
+ */
+dictenstein_status dictenstein_sync_handle_wait(const struct dictenstein_sync_handle *handle,
+                                                uint64_t timeout_ms,
+                                                uint32_t *done,
+                                                struct dictenstein_error **error);
+
+/**
+ * Frees a sync handle (the fsync it asked for still happens); NULL is a no-op.
+ *
+ * # Safety
+ * `handle` NULL or a live handle, freed once.
+ */
+void dictenstein_sync_handle_free(struct dictenstein_sync_handle *handle);
+
+/**
+ * Checkpoint (`compact` = 0): writes what changed since the last checkpoint into the image
+ * and deletes the WAL segments it covers. Compaction (`compact` = 1): a checkpoint, then a
+ * rewrite of the image without its dead bytes. Readers and writers go on meanwhile.
+ *
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_IO (a write failed; the store stays usable and the
+ * next checkpoint retries, unless it was an fsync: then the store is poisoned);
+ * DICTENSTEIN_POISONED; DICTENSTEIN_CORRUPT (the image is damaged);
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL store, `compact` not 0 or 1).
+ * Threads: safe from any thread; checkpoints run one at a time.
+ *
+ * # Safety
+ * `store` NULL or live; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_checkpoint(const struct dictenstein_store *store,
+                                                uint32_t compact,
+                                                struct dictenstein_error **error);
+
+/**
+ * Changes the durability policy; the next commit group uses it. Moving to IMMEDIATE or
+ * GROUP_COMMIT first makes everything written so far durable.
+ *
+ * Parameters: `durability`: DICTENSTEIN_DURABILITY_*. `interval_us`: as in the options.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL store, unknown policy, bad
+ * interval); DICTENSTEIN_IO / DICTENSTEIN_POISONED (the fsync of that first step failed).
+ * Threads: safe from any thread.
+ *
+ * # Safety
+ * `store` NULL or live; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_set_durability(const struct dictenstein_store *store,
+                                                    uint32_t durability_policy,
+                                                    uint64_t interval_us,
+                                                    struct dictenstein_error **error);
+
+/**
+ * Reads the counters (each counted where it happens; LSNs, keys and sizes are current).
+ *
+ * Parameters: `stats`: a struct whose `size` the caller set to
+ * `sizeof(dictenstein_store_stats)`.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL store or stats, wrong size).
+ * Threads: safe from any number of threads.
+ *
+ * # Safety
+ * `store` NULL or live; `stats` NULL or writable; `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_stats_get(const struct dictenstein_store *store,
+                                               struct dictenstein_store_stats *stats,
+                                               struct dictenstein_error **error);
 
 /**
  * Reports the version of the library actually loaded at run time (compare it with the

@@ -34,6 +34,8 @@ pub enum Error {
         path: Option<PathBuf>,
         problem: FormatError,
     },
+    /// A caller's output buffer cannot hold the result; `needed` bytes are required.
+    BufferTooSmall { needed: usize, capacity: usize },
     /// Another handle (in this process or another) has the store open for writing.
     Locked { path: PathBuf },
     /// An earlier fsync failed, so what was written since the last good one may be lost:
@@ -168,6 +170,10 @@ impl fmt::Display for Error {
                 path: None,
                 problem,
             } => write!(f, "{problem}"),
+            Error::BufferTooSmall { needed, capacity } => write!(
+                f,
+                "the buffer holds {capacity} bytes but {needed} are needed"
+            ),
             Error::Locked { path } => write!(
                 f,
                 "{}: the store is already open (locked by another handle or process)",

@@ -12,6 +12,7 @@ mod fuzzy_api;
 mod handles;
 mod sam_api;
 mod status;
+mod store_api;
 mod version;
 
 pub use any::{AnyDict, DictKind};
@@ -20,4 +21,5 @@ pub use error_obj::*;
 pub use fuzzy_api::*;
 pub use sam_api::*;
 pub use status::*;
+pub use store_api::*;
 pub use version::*;

@@ -38,6 +38,9 @@ pub const DICTENSTEIN_LOCKED: dictenstein_status = 19;
 /// The durable store refuses writes after a failed fsync; reads go on. Reopen to recover.
 pub const DICTENSTEIN_POISONED: dictenstein_status = 20;
 
+/// An output buffer is too small; the call reported the size it needs and copied nothing.
+pub const DICTENSTEIN_BUFFER_TOO_SMALL: dictenstein_status = 21;
+
 /// Maps each error to its status. This is the only such mapping in the crate.
 pub fn status_of(e: &Error) -> dictenstein_status {
     match e {
@@ -55,6 +58,7 @@ pub fn status_of(e: &Error) -> dictenstein_status {
             | FormatError::ChecksumMismatch { .. }
             | FormatError::Invalid { .. } => DICTENSTEIN_CORRUPT,
         },
+        Error::BufferTooSmall { .. } => DICTENSTEIN_BUFFER_TOO_SMALL,
         Error::Locked { .. } => DICTENSTEIN_LOCKED,
         Error::Poisoned { .. } => DICTENSTEIN_POISONED,
         Error::Panic { .. } => DICTENSTEIN_INTERNAL,
@@ -78,6 +82,7 @@ pub fn status_name(status: dictenstein_status) -> Option<&'static std::ffi::CStr
         DICTENSTEIN_INTERNAL => c"DICTENSTEIN_INTERNAL",
         DICTENSTEIN_LOCKED => c"DICTENSTEIN_LOCKED",
         DICTENSTEIN_POISONED => c"DICTENSTEIN_POISONED",
+        DICTENSTEIN_BUFFER_TOO_SMALL => c"DICTENSTEIN_BUFFER_TOO_SMALL",
         _ => return None,
     })
 }

@@ -23,6 +23,7 @@ DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench dat
 DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench backends
 DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench sam
 DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench fuzzy
+DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench store
 
 echo "== C tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

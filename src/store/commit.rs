@@ -9,7 +9,7 @@ use super::{Durability, Shared};
 use crate::error::{Error, Result};
 use crate::store::stats::Counters;
 use crossbeam_epoch::{self as epoch, Guard};
-use parking_lot::{Condvar, Mutex, MutexGuard};
+use parking_lot::{Condvar, Mutex};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -35,11 +35,15 @@ struct Queue {
     results: HashMap<u64, Result<u64>>,
     next_id: u64,
     leader: bool,
+    /// Size of the last group: a GroupCommit leader stops waiting once as many are queued.
+    last_group: usize,
 }
 
 pub(crate) struct Commit {
     queue: Mutex<Queue>,
     cv: Condvar,
+    /// Signalled on every arrival, for a leader gathering a group.
+    arrivals: Condvar,
     /// Held by the leader from the WAL write to the end of the apply, and by checkpoints
     /// while they rotate segments.
     pub wal: Mutex<WalState>,
@@ -50,6 +54,7 @@ impl Commit {
         Commit {
             queue: Mutex::new(Queue::default()),
             cv: Condvar::new(),
+            arrivals: Condvar::new(),
             wal: Mutex::new(wal),
         }
     }
@@ -91,6 +96,7 @@ impl Shared {
         let id = q.next_id;
         q.next_id += 1;
         q.pending.push((id, req));
+        c.arrivals.notify_one();
         loop {
             if let Some(r) = q.results.remove(&id) {
                 return r;
@@ -103,11 +109,17 @@ impl Shared {
         }
         let policy = *self.durability.lock();
         if let Durability::GroupCommit { window } = policy {
-            if !window.is_zero() {
-                MutexGuard::unlocked(&mut q, || std::thread::sleep(window));
+            // Wait for as many writers as the last group had (they are likely coming back
+            // with their next write), but never longer than the window.
+            let deadline = std::time::Instant::now() + window;
+            while q.pending.len() < q.last_group.max(2) {
+                if c.arrivals.wait_until(&mut q, deadline).timed_out() {
+                    break;
+                }
             }
         }
         let group = std::mem::take(&mut q.pending);
+        q.last_group = group.len();
         drop(q);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.commit_group(&group, policy)

@@ -475,20 +475,30 @@ fn workload(s: &Store) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
     acked
 }
 
+/// Is `got` the state after the first `n` acknowledged changes, for some `n >= min`?
+fn is_prefix_state(
+    got: &BTreeMap<Vec<u8>, Vec<u8>>,
+    acked: &[(Vec<u8>, Option<Vec<u8>>)],
+    min: usize,
+) -> bool {
+    let mut m = BTreeMap::new();
+    for (n, (k, v)) in acked.iter().enumerate() {
+        if n >= min && m == *got {
+            return true;
+        }
+        match v {
+            Some(v) => m.insert(k.clone(), v.clone()),
+            None => m.remove(k),
+        };
+    }
+    m == *got
+}
+
 /// Checks the reopened store holds exactly the first `n` acknowledged changes for some `n`
 /// at least `min` (a prefix in LSN order), with batches whole.
 fn check_prefix(s: &Store, acked: &[(Vec<u8>, Option<Vec<u8>>)], min: usize, why: &str) {
     let got = contents(s);
-    let ok = (min..=acked.len()).any(|n| {
-        let mut m = BTreeMap::new();
-        for (k, v) in &acked[..n] {
-            match v {
-                Some(v) => m.insert(k.clone(), v.clone()),
-                None => m.remove(k),
-            };
-        }
-        m == got
-    });
+    let ok = is_prefix_state(&got, acked, min);
     assert!(
         ok,
         "{why}: state {got:?} is not a prefix (>= {min}) of {acked:?}"
@@ -595,16 +605,7 @@ fn corrupted_files_give_errors_not_crashes() {
                             .range(Bound::Unbounded, Bound::Unbounded)
                             .collect();
                         if let Ok(got) = all {
-                            let ok = (0..=acked.len()).any(|n| {
-                                let mut m = BTreeMap::new();
-                                for (k, v) in &acked[..n] {
-                                    match v {
-                                        Some(v) => m.insert(k.clone(), v.clone()),
-                                        None => m.remove(k),
-                                    };
-                                }
-                                m == got
-                            });
+                            let ok = is_prefix_state(&got, &acked, 0);
                             assert!(ok, "{f:?} byte {i} cut {cut}: inconsistent {got:?}");
                         }
                     }

@@ -125,7 +125,8 @@
 #define DICTENSTEIN_DURABILITY_IMMEDIATE 0
 
 /**
- * As IMMEDIATE; the group leader first waits `interval_us` for more writers.
+ * As IMMEDIATE; the group leader first waits, at most `interval_us`, until as many writers are
+ * queued as its last group had.
  */
 #define DICTENSTEIN_DURABILITY_GROUP_COMMIT 1
 

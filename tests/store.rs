@@ -29,6 +29,14 @@ const POLICIES: [Durability; 4] = [
     Durability::None,
 ];
 
+/// A store over a fault-injecting storage, and that storage.
+fn open_faulty(dir: &Path, d: Durability) -> (Store, FaultVfs) {
+    let vfs = FaultVfs::new();
+    let mut o = opts(d);
+    o.vfs = Arc::new(vfs.clone());
+    (Store::open(dir, o).unwrap(), vfs)
+}
+
 fn contents(s: &Store) -> BTreeMap<Vec<u8>, Vec<u8>> {
     s.snapshot()
         .range(Bound::Unbounded, Bound::Unbounded)
@@ -405,10 +413,7 @@ fn a_torn_tail_is_truncated_so_later_writes_survive() {
 #[test]
 fn a_failed_fsync_poisons_writes_but_not_reads() {
     let dir = tempfile::tempdir().unwrap();
-    let vfs = FaultVfs::new();
-    let mut o = opts(Durability::Immediate);
-    o.vfs = Arc::new(vfs.clone());
-    let s = Store::open(dir.path(), o).unwrap();
+    let (s, vfs) = open_faulty(dir.path(), Durability::Immediate);
     s.put(b"a", b"1").unwrap();
     vfs.fail_sync_after(1);
     let e = s.put(b"b", b"2").unwrap_err();
@@ -426,10 +431,7 @@ fn a_failed_fsync_poisons_writes_but_not_reads() {
 #[test]
 fn a_failed_write_loses_nothing_acknowledged_and_the_store_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let vfs = FaultVfs::new();
-    let mut o = opts(Durability::Immediate);
-    o.vfs = Arc::new(vfs.clone());
-    let s = Store::open(dir.path(), o).unwrap();
+    let (s, vfs) = open_faulty(dir.path(), Durability::Immediate);
     s.put(b"a", b"1").unwrap();
     vfs.fail_write_after(1);
     let e = s.put(b"b", &[9; 100]).unwrap_err();
@@ -514,10 +516,7 @@ fn check_prefix(s: &Store, acked: &[(Vec<u8>, Option<Vec<u8>>)], min: usize, why
 fn injected_faults_at_every_step_keep_acknowledged_writes() {
     // Count the steps of the clean workload first.
     let dir = tempfile::tempdir().unwrap();
-    let vfs = FaultVfs::new();
-    let mut o = opts(Durability::Immediate);
-    o.vfs = Arc::new(vfs.clone());
-    let s = Store::open(dir.path(), o).unwrap();
+    let (s, vfs) = open_faulty(dir.path(), Durability::Immediate);
     let (w0, s0) = vfs.counts();
     workload(&s);
     let (w1, s1) = vfs.counts();
@@ -526,10 +525,7 @@ fn injected_faults_at_every_step_keep_acknowledged_writes() {
         for n in 1..=steps + 1 {
             for torn in [None, Some(5)] {
                 let dir = tempfile::tempdir().unwrap();
-                let vfs = FaultVfs::new();
-                let mut o = opts(Durability::Immediate);
-                o.vfs = Arc::new(vfs.clone());
-                let s = Store::open(dir.path(), o).unwrap();
+                let (s, vfs) = open_faulty(dir.path(), Durability::Immediate);
                 if kind == "write" {
                     vfs.fail_write_after(n);
                 } else {
@@ -552,10 +548,7 @@ fn power_loss_under_lazy_policies_keeps_a_prefix() {
     for d in [Durability::None, POLICIES[2]] {
         for torn in [None, Some(1), Some(20)] {
             let dir = tempfile::tempdir().unwrap();
-            let vfs = FaultVfs::new();
-            let mut o = opts(d);
-            o.vfs = Arc::new(vfs.clone());
-            let s = Store::open(dir.path(), o).unwrap();
+            let (s, vfs) = open_faulty(dir.path(), d);
             let acked = workload(&s);
             vfs.crash(torn).unwrap();
             drop(s);

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 /// Acknowledge a write once its WAL record is durable (one fsync per commit group).
 pub const DICTENSTEIN_DURABILITY_IMMEDIATE: u32 = 0;
-/// As IMMEDIATE; the group leader first waits `interval_us` for more writers.
+/// As IMMEDIATE; the group leader first waits, at most `interval_us`, until as many writers are
+/// queued as its last group had.
 pub const DICTENSTEIN_DURABILITY_GROUP_COMMIT: u32 = 1;
 /// Acknowledge once written to the OS; fsync in the background every `interval_us`.
 pub const DICTENSTEIN_DURABILITY_PERIODIC: u32 = 2;
@@ -102,6 +103,22 @@ pub struct dictenstein_store_cursor {
 /// Completes when the LSN captured by `dictenstein_store_sync_async` is durable.
 pub struct dictenstein_sync_handle {
     inner: SyncHandle,
+}
+
+/// The store and the key of a keyed call.
+///
+/// # Safety
+/// `store` NULL or a live store; a non-NULL `key` readable for `key_len` bytes during the call.
+unsafe fn store_key<'a>(
+    store: *const dictenstein_store,
+    key: *const u8,
+    key_len: usize,
+) -> Result<(&'a Store, &'a [u8])> {
+    // SAFETY: per this function's contract.
+    let s = unsafe { borrow(store, "store") }?;
+    // SAFETY: per this function's contract.
+    let k = unsafe { args::bytes(key, key_len, "key") }?;
+    Ok((&s.inner, k))
 }
 
 fn durability(kind: u32, interval_us: u64) -> Result<Durability> {
@@ -260,16 +277,11 @@ pub unsafe extern "C" fn dictenstein_store_put(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `store` is NULL or live.
-        let s = unsafe { borrow(store, "store") }?;
-        // SAFETY: the caller guarantees the buffers are readable for their lengths.
-        let (k, v) = unsafe {
-            (
-                args::bytes(key, key_len, "key")?,
-                args::bytes(value, value_len, "value")?,
-            )
-        };
-        s.inner.put(k, v)?;
+        // SAFETY: forwarded from this function's contract.
+        let (s, k) = unsafe { store_key(store, key, key_len) }?;
+        // SAFETY: the caller guarantees `value` is readable for `value_len` bytes.
+        let v = unsafe { args::bytes(value, value_len, "value") }?;
+        s.put(k, v)?;
         Ok(Outcome::Ok)
     })
 }
@@ -289,11 +301,9 @@ pub unsafe extern "C" fn dictenstein_store_remove(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `store` is NULL or live.
-        let s = unsafe { borrow(store, "store") }?;
-        // SAFETY: the caller guarantees `key` is readable for `key_len` bytes.
-        let k = unsafe { args::bytes(key, key_len, "key") }?;
-        s.inner.remove(k)?;
+        // SAFETY: forwarded from this function's contract.
+        let (s, k) = unsafe { store_key(store, key, key_len) }?;
+        s.remove(k)?;
         Ok(Outcome::Ok)
     })
 }
@@ -323,10 +333,8 @@ pub unsafe extern "C" fn dictenstein_store_get(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `store` is NULL or live.
-        let s = unsafe { borrow(store, "store") }?;
-        // SAFETY: the caller guarantees `key` is readable for `key_len` bytes.
-        let k = unsafe { args::bytes(key, key_len, "key") }?;
+        // SAFETY: forwarded from this function's contract.
+        let (s, k) = unsafe { store_key(store, key, key_len) }?;
         let len_out = Out::required(value_len, "value_len")?;
         if buf.is_null() && buf_cap != 0 {
             return Err(Error::invalid(
@@ -334,7 +342,7 @@ pub unsafe extern "C" fn dictenstein_store_get(
                 format!("NULL buffer with capacity {buf_cap}"),
             ));
         }
-        s.inner.get_with(k, |v| {
+        s.get_with(k, |v| {
             let Some(v) = v else {
                 return Ok(Outcome::NotFound);
             };
@@ -371,11 +379,9 @@ pub unsafe extern "C" fn dictenstein_store_contains(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `store` is NULL or live.
-        let s = unsafe { borrow(store, "store") }?;
-        // SAFETY: the caller guarantees `key` is readable for `key_len` bytes.
-        let k = unsafe { args::bytes(key, key_len, "key") }?;
-        Ok(if s.inner.contains(k)? {
+        // SAFETY: forwarded from this function's contract.
+        let (s, k) = unsafe { store_key(store, key, key_len) }?;
+        Ok(if s.contains(k)? {
             Outcome::Ok
         } else {
             Outcome::NotFound
@@ -402,11 +408,9 @@ pub unsafe extern "C" fn dictenstein_store_increment(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `store` is NULL or live.
-        let s = unsafe { borrow(store, "store") }?;
-        // SAFETY: the caller guarantees `key` is readable for `key_len` bytes.
-        let k = unsafe { args::bytes(key, key_len, "key") }?;
-        let v = s.inner.increment(k, delta)?;
+        // SAFETY: forwarded from this function's contract.
+        let (s, k) = unsafe { store_key(store, key, key_len) }?;
+        let v = s.increment(k, delta)?;
         // SAFETY: the caller guarantees a non-NULL `new_value` is writable.
         unsafe { Out::optional(new_value).write(v) };
         Ok(Outcome::Ok)

@@ -352,7 +352,7 @@ impl Shared {
         let root = if slot.root == 0 {
             0
         } else {
-            copy(&image, slot.root, slot.end, &mut w, &*file).map_err(|e| e.with_path(&path))?
+            copy(&image, slot.root, slot.end, &mut w, &*file, &path)?
         };
         file.write_at(&w.buf, w.base).map_err(io)?;
         let end = w.end();
@@ -419,27 +419,38 @@ fn collect(m: &Memtable) -> Vec<Entry> {
     }
 }
 
-/// Copies the subtree at `off` into `w` (children first), flushing `w` to `out` as it grows.
-fn copy(image: &Image, off: u64, below: u64, w: &mut NodeWriter, out: &dyn VFile) -> Result<u64> {
+/// Copies the subtree at `off` into `w` (children first), flushing `w` to `out` (at
+/// `out_path`) as it grows.
+fn copy(
+    image: &Image,
+    off: u64,
+    below: u64,
+    w: &mut NodeWriter,
+    out: &dyn VFile,
+    out_path: &std::path::Path,
+) -> Result<u64> {
     const FLUSH: usize = 8 << 20;
-    let new = match read_node_in(image.nodes(), NODES_START, off, below)? {
+    // A damaged node is reported against the image it was read from.
+    let node = read_node_in(image.nodes(), NODES_START, off, below)
+        .map_err(|e| Error::from(e).with_path(&image.path))?;
+    let new = match node {
         NodeView::Leaf { key, value, .. } => w.leaf(key, value),
         NodeView::Inner(n) => {
             let leaf = if n.leaf == 0 {
                 0
             } else {
-                copy(image, n.leaf, off, w, out)?
+                copy(image, n.leaf, off, w, out, out_path)?
             };
             let mut kids = Vec::new();
             for (b, c) in n.children() {
-                kids.push((b, copy(image, c, off, w, out)?));
+                kids.push((b, copy(image, c, off, w, out, out_path)?));
             }
             w.inner(n.prefix, leaf, &kids)
         }
     };
     if w.buf.len() >= FLUSH {
         out.write_at(&w.buf, w.base)
-            .map_err(|e| Error::io("write compacted image", &image.path, e))?;
+            .map_err(|e| Error::io("write compacted image", out_path, e))?;
         w.base += w.buf.len() as u64;
         w.buf.clear();
     }

@@ -4,8 +4,8 @@
 //! bounded by the key length (the image walk's stack) plus one batch of memtable entries.
 
 use super::image::{read_node_in, NodeView, NODES_START};
-use super::layers::Image;
-use super::memtable::{Entry, Found, Memtable};
+use super::layers::{Image, Layers};
+use super::memtable::{Entry, Memtable};
 use super::Shared;
 use crate::error::{Error, Result};
 use crossbeam_epoch as epoch;
@@ -17,9 +17,7 @@ use std::sync::Arc;
 struct Inner {
     shared: Arc<Shared>,
     lsn: u64,
-    mem: Arc<Memtable>,
-    frozen: Option<Arc<Memtable>>,
-    image: Arc<Image>,
+    layers: Layers,
 }
 
 impl Drop for Inner {
@@ -57,14 +55,12 @@ impl Snapshot {
             }
             // SAFETY: non-null after open; freed only through the epoch after a swap, and
             // `g` is pinned.
-            let l = unsafe { p1.deref() };
+            let layers = unsafe { p1.deref() }.clone();
             *snaps.entry(lsn).or_default() += 1;
             return Snapshot(Arc::new(Inner {
                 shared: shared.clone(),
                 lsn,
-                mem: l.mem.clone(),
-                frozen: l.frozen.clone(),
-                image: l.image.clone(),
+                layers,
             }));
         }
     }
@@ -75,16 +71,8 @@ impl Snapshot {
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        let s = &self.0;
         let g = epoch::pin();
-        for m in std::iter::once(&s.mem).chain(s.frozen.as_ref()) {
-            match m.get(&g, key, s.lsn) {
-                Found::Value(v) => return Ok(Some(v.to_vec())),
-                Found::Removed => return Ok(None),
-                Found::Absent => {}
-            }
-        }
-        Ok(s.image.get(key)?.map(<[u8]>::to_vec))
+        Ok(self.0.layers.get(&g, key, self.0.lsn)?.map(<[u8]>::to_vec))
     }
 
     /// Keys within `lo..hi`, in byte order.
@@ -264,11 +252,11 @@ impl Cursor {
             buf: VecDeque::new(),
             done: false,
         };
-        let has_frozen = snap.0.frozen.is_some();
+        let has_frozen = snap.0.layers.frozen.is_some();
         Cursor {
             mem: src(&lo),
             frozen: src(&lo),
-            image: ImageSource::new(&snap.0.image, lo),
+            image: ImageSource::new(&snap.0.layers.image, lo),
             snap,
             hi,
             prefix,
@@ -288,16 +276,16 @@ impl Cursor {
     }
 
     fn fill(&mut self) -> Result<()> {
-        let s = &self.snap.0;
+        let (s, lsn) = (&self.snap.0.layers, self.snap.0.lsn);
         for i in 0..3 {
             if self.heads[i].is_some() || self.ended[i] {
                 continue;
             }
             let e = match i {
-                0 => self.mem.next(&s.mem, s.lsn),
+                0 => self.mem.next(&s.mem, lsn),
                 1 => self
                     .frozen
-                    .next(s.frozen.as_ref().expect("has frozen"), s.lsn),
+                    .next(s.frozen.as_ref().expect("has frozen"), lsn),
                 _ => self.image.next(&s.image)?,
             };
             self.ended[i] = e.is_none();

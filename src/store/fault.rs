@@ -9,9 +9,9 @@
 //!   first bytes of the very last write (a torn write), and refuse every later call, so the
 //!   store that was running can be dropped without touching the files again.
 //!
-//! Model limits: a rename is durable at once (only compaction renames); data written before a
-//! file's first fsync is lost in a crash even if the directory entry survives, as on ext4
-//! with `data=ordered` only after the next commit.
+//! Model limits: a rename is durable at once (only compaction renames), and nothing written
+//! since a file's last fsync survives a crash (a real disk may keep some of it, which the
+//! torn-write mode approximates for the last write only).
 
 use super::vfs::{OsVfs, VFile, Vfs};
 use parking_lot::Mutex;

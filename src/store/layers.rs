@@ -72,6 +72,7 @@ impl Image {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Layers {
     pub mem: Arc<Memtable>,
     pub frozen: Option<Arc<Memtable>>,

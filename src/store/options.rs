@@ -10,7 +10,8 @@ use std::time::Duration;
 pub enum Durability {
     /// Acknowledged once its WAL record is durable (one fsync per commit group).
     Immediate,
-    /// As `Immediate`, and the group leader first waits `window` to gather more writers.
+    /// As `Immediate`; the group leader first waits, at most `window`, until as many writers
+    /// are queued as its last group had.
     GroupCommit { window: Duration },
     /// Acknowledged once written to the OS; a background fsync every `interval`.
     Periodic { interval: Duration },

@@ -41,6 +41,9 @@ pub enum Error {
     /// An earlier fsync failed, so what was written since the last good one may be lost:
     /// the store refuses writes until it is reopened (reads go on).
     Poisoned { cause: String },
+    /// A durable store's value read through the `u64` dictionary API is not 8 bytes long
+    /// (only 8-byte little-endian values, as counters and dictionary writes store, are `u64`s).
+    ValueNotU64 { len: usize },
     /// A panic was caught at the FFI boundary (a bug in the library); the message is the
     /// panic payload.
     Panic { message: String },
@@ -182,6 +185,11 @@ impl fmt::Display for Error {
             Error::Poisoned { cause } => write!(
                 f,
                 "the store refuses writes after a failed fsync ({cause}); reopen it to recover"
+            ),
+            Error::ValueNotU64 { len } => write!(
+                f,
+                "the value is {len} bytes long, not an 8-byte u64 (read it with \
+                 dictenstein_store_get or a store cursor)"
             ),
             Error::Panic { message } => write!(f, "internal error (panic caught): {message}"),
         }

@@ -365,3 +365,181 @@ fn shipped_word_list_distance_two() {
         }
     }
 }
+
+/// The durable store: the image searched in place, merged with the memtable (newer values
+/// and removals shadow the image's versions), and one snapshot kept while writers go on.
+mod store {
+    use super::*;
+    use dictenstein::store::fault::FaultVfs;
+    use dictenstein::store::{Durability, Options, Snapshot, Store};
+    use std::sync::Arc;
+
+    fn options(vfs: Option<FaultVfs>) -> Options {
+        let mut o = Options {
+            durability: Durability::None,
+            checkpoint_interval: None,
+            checkpoint_wal_bytes: 0,
+            ..Options::default()
+        };
+        if let Some(v) = vfs {
+            o.vfs = Arc::new(v);
+        }
+        o
+    }
+
+    /// The search over a snapshot, with values read back as the u64 the model holds.
+    fn search(s: &Snapshot, query: &[u8], o: &FuzzyOptions) -> Vec<FuzzyMatch> {
+        s.fuzzy(query, o)
+            .unwrap()
+            .map(|m| {
+                let m = m.unwrap();
+                FuzzyMatch {
+                    term: m.term,
+                    distance: m.distance,
+                    value: u64::from_le_bytes(m.value.try_into().unwrap()),
+                }
+            })
+            .collect()
+    }
+
+    fn apply(s: &Store, model: &mut Model, ops: &[(Vec<u8>, Option<u64>)]) {
+        for (k, v) in ops {
+            match v {
+                Some(v) => {
+                    s.put(k, &v.to_le_bytes()).unwrap();
+                    model.insert(k.clone(), *v);
+                }
+                None => {
+                    s.remove(k).unwrap();
+                    model.remove(k);
+                }
+            }
+        }
+    }
+
+    fn op() -> impl Strategy<Value = (Vec<u8>, Option<u64>)> {
+        (byte_term(), proptest::option::weighted(0.7, any::<u64>()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn store_snapshots_match_brute_force(
+            checkpointed in proptest::collection::vec(op(), 0..50),
+            later in proptest::collection::vec(op(), 0..30),
+            after_snapshot in proptest::collection::vec(op(), 0..20),
+            queries in proptest::collection::vec(byte_term(), 1..3),
+            o in super::options(Units::Bytes),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let s = Store::open(dir.path(), options(None)).unwrap();
+            let mut model = Model::new();
+            apply(&s, &mut model, &checkpointed);
+            s.checkpoint().unwrap();
+            apply(&s, &mut model, &later);
+            let snap = s.snapshot();
+            let before = model.clone();
+            apply(&s, &mut model, &after_snapshot);
+            for q in &queries {
+                prop_assert_eq!(search(&snap, q, &o), brute_force(&before, q, &o));
+                prop_assert_eq!(search(&s.snapshot(), q, &o), brute_force(&model, q, &o));
+            }
+        }
+    }
+
+    /// A checkpoint that fails after freezing the memtable leaves three layers (memtable,
+    /// frozen memtable, image); the newest one holding a key decides it.
+    #[test]
+    fn three_layers_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let vfs = FaultVfs::new();
+        let s = Store::open(dir.path(), options(Some(vfs.clone()))).unwrap();
+        let mut model = Model::new();
+        let image: Vec<_> = ["abc", "abd", "abe", "xyz", "ab"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_bytes().to_vec(), Some(i as u64)))
+            .collect();
+        apply(&s, &mut model, &image);
+        s.checkpoint().unwrap();
+        let frozen = [("abd", None), ("abf", Some(10)), ("abc", Some(11))];
+        let frozen: Vec<_> = frozen
+            .iter()
+            .map(|(t, v)| (t.as_bytes().to_vec(), *v))
+            .collect();
+        apply(&s, &mut model, &frozen);
+        // The new segment's header is written, then the first image write fails.
+        vfs.fail_write_after(2);
+        let e = s.checkpoint().unwrap_err().to_string();
+        assert!(e.contains("write image"), "{e}");
+        vfs.fail_write_after(u64::MAX);
+        let mem = [
+            ("abf", None),
+            ("abd", Some(20)),
+            ("abe", None),
+            ("aa", Some(21)),
+        ];
+        let mem: Vec<_> = mem
+            .iter()
+            .map(|(t, v)| (t.as_bytes().to_vec(), *v))
+            .collect();
+        apply(&s, &mut model, &mem);
+        for ordered in [false, true] {
+            for k in 0..3 {
+                let mut o = FuzzyOptions::new(k);
+                o.ordered = ordered;
+                assert_eq!(
+                    search(&s.snapshot(), b"abc", &o),
+                    brute_force(&model, b"abc", &o)
+                );
+                o.limit = Some(2);
+                assert_eq!(
+                    search(&s.snapshot(), b"abc", &o),
+                    brute_force(&model, b"abc", &o)
+                );
+            }
+        }
+        s.checkpoint().unwrap();
+        let o = FuzzyOptions::new(2);
+        assert_eq!(
+            search(&s.snapshot(), b"abc", &o),
+            brute_force(&model, b"abc", &o)
+        );
+    }
+
+    /// A damaged image node met by the walk is reported (CORRUPT), never skipped in silence
+    /// and never a crash: every key is within distance 8 of the empty query, so the search
+    /// visits every node, and each flipped byte must surface as an error at open or search.
+    #[test]
+    fn damaged_image_nodes_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), options(None)).unwrap();
+        for i in 0..300u32 {
+            let k = format!("{:x}", i.wrapping_mul(2_654_435_761) >> 8);
+            s.put(&k.as_bytes()[..k.len().min(8)], &i.to_le_bytes())
+                .unwrap();
+        }
+        s.checkpoint().unwrap();
+        s.close().unwrap();
+        let path = dir.path().join("dictenstein.image");
+        let clean = std::fs::read(&path).unwrap();
+        let o = FuzzyOptions::new(8);
+        let mut checked = 0;
+        for off in (8192..clean.len()).step_by(37) {
+            let mut bad = clean.clone();
+            bad[off] ^= 0x40;
+            std::fs::write(&path, &bad).unwrap();
+            let Ok(s) = Store::open(dir.path(), options(None)) else {
+                continue;
+            };
+            let r: Result<Vec<_>, _> = s.snapshot().fuzzy(b"", &o).unwrap().collect();
+            let e = r
+                .expect_err("a flipped node byte must be reported")
+                .to_string();
+            assert!(e.contains("dictenstein.image"), "{e}");
+            checked += 1;
+        }
+        assert!(checked > 50, "only {checked} damaged images opened");
+    }
+}

@@ -41,6 +41,10 @@ pub const DICTENSTEIN_POISONED: dictenstein_status = 20;
 /// An output buffer is too small; the call reported the size it needs and copied nothing.
 pub const DICTENSTEIN_BUFFER_TOO_SMALL: dictenstein_status = 21;
 
+/// A durable store read through a dictionary handle holds a value that is not an 8-byte
+/// little-endian u64; the message gives its length (read it with the store API instead).
+pub const DICTENSTEIN_VALUE_NOT_U64: dictenstein_status = 22;
+
 /// Maps each error to its status. This is the only such mapping in the crate.
 pub fn status_of(e: &Error) -> dictenstein_status {
     match e {
@@ -61,6 +65,7 @@ pub fn status_of(e: &Error) -> dictenstein_status {
         Error::BufferTooSmall { .. } => DICTENSTEIN_BUFFER_TOO_SMALL,
         Error::Locked { .. } => DICTENSTEIN_LOCKED,
         Error::Poisoned { .. } => DICTENSTEIN_POISONED,
+        Error::ValueNotU64 { .. } => DICTENSTEIN_VALUE_NOT_U64,
         Error::Panic { .. } => DICTENSTEIN_INTERNAL,
     }
 }
@@ -83,6 +88,7 @@ pub fn status_name(status: dictenstein_status) -> Option<&'static std::ffi::CStr
         DICTENSTEIN_LOCKED => c"DICTENSTEIN_LOCKED",
         DICTENSTEIN_POISONED => c"DICTENSTEIN_POISONED",
         DICTENSTEIN_BUFFER_TOO_SMALL => c"DICTENSTEIN_BUFFER_TOO_SMALL",
+        DICTENSTEIN_VALUE_NOT_U64 => c"DICTENSTEIN_VALUE_NOT_U64",
         _ => return None,
     })
 }

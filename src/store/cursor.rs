@@ -70,6 +70,17 @@ impl Snapshot {
         self.0.lsn
     }
 
+    pub(crate) fn layers(&self) -> &Layers {
+        &self.0.layers
+    }
+
+    /// Every term within `opts.max_distance` edits of `query`, with its value in this
+    /// snapshot (see [`crate::fuzzy`] for the options). The image is streamed; matches among
+    /// the keys written since the last checkpoint are collected when the search opens.
+    pub fn fuzzy(&self, query: &[u8], opts: &crate::FuzzyOptions) -> Result<super::StoreFuzzy> {
+        super::StoreFuzzy::new(self.clone(), query, opts)
+    }
+
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let g = epoch::pin();
         Ok(self.0.layers.get(&g, key, self.0.lsn)?.map(<[u8]>::to_vec))

@@ -8,8 +8,10 @@
 //! like ART nodes, so a reader that loaded a pointer under its pin can always follow it.
 
 use crate::art::{scan, Art};
+use crate::dict::Dictionary;
 use crate::error::Result;
-use crossbeam_epoch::Guard;
+use crate::fuzzy::FuzzyOptions;
+use crossbeam_epoch::{self as epoch, Guard};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
@@ -37,6 +39,13 @@ pub(crate) enum Found<'g> {
 /// A key and its value at some LSN, `None` for a removal.
 pub(crate) type Entry = (Vec<u8>, Option<Vec<u8>>);
 
+/// A fuzzy match in a memtable: the term, its distance, its value (`None`: removed).
+pub(crate) struct MemHit {
+    pub term: Vec<u8>,
+    pub distance: u32,
+    pub value: Option<Vec<u8>>,
+}
+
 pub(crate) struct Memtable {
     art: Art,
     version_bytes: AtomicUsize,
@@ -63,12 +72,57 @@ impl Memtable {
 
     /// The newest version of `key` with an LSN of at most `at`.
     pub fn get<'g>(&self, g: &'g Guard, key: &[u8], at: u64) -> Found<'g> {
-        let Some(head) = self.art.get_in(g, key) else {
-            return Found::Absent;
-        };
-        // SAFETY: the ART only holds pointers made by `apply` from `Box<Version>`, and a
-        // version is freed only through `g`'s collector after it was unlinked, so it lives
-        // as long as the pin `g`.
+        match self.art.get_in(g, key) {
+            // SAFETY: `head` was just loaded from the ART under `g`.
+            Some(head) => unsafe { Self::resolve(head, at) },
+            None => Found::Absent,
+        }
+    }
+
+    /// Every key within reach of a fuzzy query, with its distance and its value at LSN `at`
+    /// (`None`: removed at `at`). Keys with no version at `at` are left out; `opts.limit` is
+    /// not applied (the caller merges these with the lower layers first).
+    pub fn fuzzy_at(&self, query: &[u8], opts: &FuzzyOptions, at: u64) -> Result<Vec<MemHit>> {
+        // Pinned before the view loads any version pointer, so each stays allocated while
+        // `g` lives (the view's own pin nests inside it).
+        let g = epoch::pin();
+        let view = self.art.pin();
+        let mut search = view.fuzzy(query, opts)?;
+        let mut out = Vec::new();
+        while let Some(m) = search.next_match() {
+            // SAFETY: `m.value` is a version pointer loaded from the ART while `g` is pinned.
+            let found: Found<'_> = unsafe { Self::resolve_in(&g, m.value, at) };
+            let value = match found {
+                Found::Value(v) => Some(v.to_vec()),
+                Found::Removed => None,
+                Found::Absent => continue,
+            };
+            out.push(MemHit {
+                term: m.term.to_vec(),
+                distance: m.distance,
+                value,
+            });
+        }
+        Ok(out)
+    }
+
+    /// As [`Memtable::resolve`], with the pin the version's lifetime is tied to.
+    ///
+    /// # Safety
+    /// As for [`Memtable::resolve`].
+    unsafe fn resolve_in<'g>(_g: &'g Guard, head: u64, at: u64) -> Found<'g> {
+        // SAFETY: forwarded from the caller.
+        unsafe { Self::resolve(head, at) }
+    }
+
+    /// Walks the version chain starting at `head` to the newest version at or below `at`.
+    ///
+    /// # Safety
+    /// `head` must be a value loaded from this memtable's ART under a pin that outlives
+    /// `'g`: the ART only holds pointers made by `apply` from `Box<Version>`, and a version
+    /// is freed only through the epoch collector after it was unlinked.
+    unsafe fn resolve<'g>(head: u64, at: u64) -> Found<'g> {
+        // SAFETY: per this function's contract.
         let mut v: &'g Version = unsafe { &*(head as *const Version) };
         loop {
             if v.lsn <= at {

@@ -14,6 +14,7 @@ mod background;
 mod commit;
 mod cursor;
 pub mod fault;
+mod fuzzy;
 mod image;
 mod layers;
 mod lock;
@@ -22,10 +23,12 @@ mod merge;
 mod open;
 mod options;
 mod stats;
+mod trie;
 pub mod vfs;
 mod wal;
 
 pub use cursor::{Cursor, Snapshot};
+pub use fuzzy::{StoreFuzzy, StoreMatch};
 pub use options::{Durability, Options, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use stats::Stats;
 pub use wal::Op;
@@ -172,11 +175,7 @@ impl Store {
 
     /// Calls `f` with the value of `key` borrowed (no copy).
     pub fn get_with<R>(&self, key: &[u8], f: impl FnOnce(Option<&[u8]>) -> R) -> Result<R> {
-        Counters::bump(&self.shared.counters.gets, 1);
-        let g = epoch::pin();
-        let layers = self.shared.layers(&g);
-        let at = self.shared.applied.load(Ordering::Acquire);
-        Ok(f(layers.get(&g, key, at)?))
+        self.shared.get_with(key, f)
     }
 
     pub fn contains(&self, key: &[u8]) -> Result<bool> {
@@ -196,6 +195,15 @@ impl Store {
     /// while writers and checkpoints go on.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot::new(&self.shared)
+    }
+
+    /// A read-only handle on this store for code that only reads (the C dictionary handle
+    /// over a store holds one). It reads what the store holds now; it stays usable after the
+    /// store is closed and then reads the state the close left (nothing can write any more).
+    pub fn reader(&self) -> Reader {
+        Reader {
+            shared: Arc::clone(&self.shared),
+        }
     }
 
     pub fn current_lsn(&self) -> u64 {
@@ -283,6 +291,47 @@ impl Drop for Store {
     }
 }
 
+/// Read access to an open store, shared with it; see [`Store::reader`]. Cheap to clone.
+#[derive(Clone)]
+pub struct Reader {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("dir", &self.shared.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reader {
+    /// As [`Store::get_with`].
+    pub fn get_with<R>(&self, key: &[u8], f: impl FnOnce(Option<&[u8]>) -> R) -> Result<R> {
+        self.shared.get_with(key, f)
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> u64 {
+        self.shared.keys.load(Ordering::Acquire)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// As [`Store::snapshot`].
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::new(&self.shared)
+    }
+
+    /// Heap bytes of the in-memory index plus the image's bytes on disk.
+    pub fn size_bytes(&self) -> u64 {
+        let s = self.shared.stats();
+        s.index_bytes.saturating_add(s.image_bytes)
+    }
+}
+
 impl SyncHandle {
     /// The LSN this handle waits for.
     pub fn lsn(&self) -> u64 {
@@ -332,6 +381,14 @@ impl Shared {
             .swap(epoch::Owned::new(new), Ordering::AcqRel, &g);
         // SAFETY: `old` is unlinked by the swap above and retired exactly once.
         unsafe { g.defer_destroy(old) };
+    }
+
+    fn get_with<R>(&self, key: &[u8], f: impl FnOnce(Option<&[u8]>) -> R) -> Result<R> {
+        Counters::bump(&self.counters.gets, 1);
+        let g = epoch::pin();
+        let layers = self.layers(&g);
+        let at = self.applied.load(Ordering::Acquire);
+        Ok(f(layers.get(&g, key, at)?))
     }
 
     fn check_key(&self, key: &[u8]) -> Result<()> {

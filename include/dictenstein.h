@@ -50,6 +50,12 @@
 #define DICTENSTEIN_KIND_SUFFIX_AUTOMATON 4
 
 /**
+ * Kind of dictionary: a durable store, read through `dictenstein_store_dict` (not created
+ * by `dictenstein_dict_new` or a builder; written through the store API).
+ */
+#define DICTENSTEIN_KIND_STORE 5
+
+/**
  * Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
  */
 #define DICTENSTEIN_OPEN_VERIFY 1
@@ -440,6 +446,12 @@ typedef struct dictenstein_store_stats {
  */
 #define DICTENSTEIN_BUFFER_TOO_SMALL 21
 
+/**
+ * A durable store read through a dictionary handle holds a value that is not an 8-byte
+ * little-endian u64; the message gives its length (read it with the store API instead).
+ */
+#define DICTENSTEIN_VALUE_NOT_U64 22
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -452,7 +464,8 @@ extern "C" {
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
  * `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (it holds texts,
  * not terms: create it with `dictenstein_dict_new` and add texts with
- * `dictenstein_dict_append_text`).
+ * `dictenstein_dict_append_text`) and DICTENSTEIN_KIND_STORE (open a store with
+ * `dictenstein_store_open`; `dictenstein_store_dict` gives its dictionary handle).
  * Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
  * Threads: safe from any thread.
  *
@@ -550,7 +563,8 @@ dictenstein_status dictenstein_dict_open(const char *path,
  * Parameters: `dict`: the dictionary. `path`: NUL-terminated UTF-8 path. `error`: optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL/empty/non-UTF-8
  * path); DICTENSTEIN_IO (create, write, fsync or rename failed, e.g. a full disk; the
- * message has the path and OS error; the temporary file is removed and `path` is unchanged).
+ * message has the path and OS error; the temporary file is removed and `path` is unchanged);
+ * DICTENSTEIN_UNSUPPORTED (an adaptive radix trie, or a store: it persists itself).
  * Threads: safe concurrently with other reads of the same dictionary.
  *
  * # Safety
@@ -562,11 +576,13 @@ dictenstein_status dictenstein_dict_save(const struct dictenstein_dict *dict,
                                          struct dictenstein_error **error);
 
 /**
- * Checks the whole dictionary against its stored body checksum (O(size)).
+ * Checks the whole dictionary against its stored body checksum (O(size)). For a store, reads
+ * every node of its current image, checks each node's checksum and that the keys found
+ * number what the image header says (O(image)). In-memory structures have nothing to check.
  *
  * Parameters: `dict`: the dictionary. `error`: optional error details.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict); DICTENSTEIN_CORRUPT
- * (checksum mismatch; the message has the expected and actual values).
+ * (checksum mismatch or damage; the message has the file, the expected and actual values).
  * Threads: safe concurrently with other reads.
  *
  * # Safety
@@ -582,7 +598,8 @@ dictenstein_status dictenstein_dict_verify(const struct dictenstein_dict *dict,
  * NULL). `term_count`: receives the number of distinct terms (may be NULL); for a suffix
  * automaton, the number of distinct substrings of its texts, the empty one included once
  * there is a text. `size_bytes`: receives the bytes the structure occupies: the file size
- * for an opened file, the heap held for an in-memory structure (may be NULL).
+ * for an opened file, the heap held for an in-memory structure, for a store its in-memory
+ * index plus its image file (may be NULL).
  * `error`: optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict).
  * Threads: safe concurrently with other reads.
@@ -606,6 +623,9 @@ dictenstein_status dictenstein_dict_info(const struct dictenstein_dict *dict,
  * Returns: DICTENSTEIN_OK (found); DICTENSTEIN_NOT_FOUND (absent, including any term longer
  * than DICTENSTEIN_MAX_TERM_LEN; `*value` untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL
  * dict, NULL term with non-zero length).
+ * A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
+ * message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the term
+ * is present but its value is not 8 bytes; `*value` untouched).
  * Threads: safe from any number of threads at once.
  *
  * # Safety
@@ -626,6 +646,8 @@ dictenstein_status dictenstein_dict_get(const struct dictenstein_dict *dict,
  * when `term_len` is 0). `found`: receives the answer (required). `error`: optional.
  * Returns: DICTENSTEIN_OK (`*found` set, true or false); DICTENSTEIN_INVALID_ARGUMENT (NULL
  * dict or found, NULL term with non-zero length).
+ * A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
+ * message names the file) and DICTENSTEIN_IO (a read failed).
  * Threads: safe from any number of threads at once.
  *
  * # Safety
@@ -646,6 +668,11 @@ dictenstein_status dictenstein_dict_contains(const struct dictenstein_dict *dict
  * be NULL). `value`: receives its value (may be NULL). `error`: optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_NOT_FOUND (no term is a prefix of `text`; outputs
  * untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL text with non-zero length).
+ * A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
+ * message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the longest
+ * such term's value is not 8 bytes; outputs untouched).
+ * Cost: one walk of `text`; on a store, one lookup per candidate length, longest first, all
+ * in one snapshot.
  * Threads: safe from any number of threads at once.
  *
  * # Safety
@@ -676,7 +703,8 @@ dictenstein_status dictenstein_dict_longest_prefix(const struct dictenstein_dict
  * Consistency: on a DAWG the cursor reads the version current when it was opened (a write
  * meanwhile copies the DAWG once); on an adaptive radix trie it streams the live trie in
  * batches, so a term written meanwhile may or may not appear, while every term present
- * throughout appears once, in order. A double-array trie never changes.
+ * throughout appears once, in order. A double-array trie never changes. On a store the
+ * cursor reads one snapshot taken when it opens; writers and checkpoints go on meanwhile.
  * Threads: the dictionary may be used by other threads meanwhile; the cursor itself must be
  * used by one thread at a time (it may move between threads).
  *
@@ -698,6 +726,9 @@ dictenstein_status dictenstein_dict_prefix_cursor(const struct dictenstein_dict 
  * NULL). `error`: optional.
  * Returns: DICTENSTEIN_OK (outputs set); DICTENSTEIN_END (no more terms; outputs untouched;
  * later calls keep returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+ * Over a store also: DICTENSTEIN_VALUE_NOT_U64 (this term's value is not 8 bytes: `*term`
+ * and `*term_len` are set, `*value` is not; the next call goes on after it);
+ * DICTENSTEIN_CORRUPT or DICTENSTEIN_IO (reading the store failed; later calls return END).
  * Memory: `*term` points into the cursor and stays valid until the next call on this cursor
  * or its free; copy the bytes to keep them. It is not NUL-terminated.
  * Threads: one thread at a time per cursor.
@@ -742,7 +773,8 @@ void dictenstein_dict_free(struct dictenstein_dict *dict);
  * DICTENSTEIN_KIND_SUFFIX_AUTOMATON. `dict`: receives the new dictionary (required).
  * `error`: optional error details.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
- * `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder).
+ * `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder)
+ * and DICTENSTEIN_KIND_STORE (`dictenstein_store_open`, then `dictenstein_store_dict`).
  * Memory: free with `dictenstein_dict_free`. On failure `*dict` is untouched.
  * Threads: safe from any thread.
  *
@@ -762,8 +794,9 @@ dictenstein_status dictenstein_dict_new(uint32_t kind,
  * `error`: optional error details.
  * Returns: DICTENSTEIN_OK (whether or not the term was new); DICTENSTEIN_INVALID_ARGUMENT
  * for a NULL dict or a NULL term with a non-zero length; DICTENSTEIN_TERM_TOO_LONG above
- * DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie or a suffix
- * automaton. Nothing changes on failure.
+ * DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie, a suffix
+ * automaton or a store (write with `dictenstein_store_put` and friends). Nothing changes on
+ * failure.
  * Memory: the term is copied. A DAWG opened from a file becomes an in-memory copy at its
  * first write (the file is not changed; save it to persist).
  * Threads: safe from any number of threads; see `dictenstein_dict`.
@@ -823,7 +856,7 @@ dictenstein_status dictenstein_dict_remove(const struct dictenstein_dict *dict,
  * Opens a cursor over the terms between two bounds, in byte order. Read it with
  * `dictenstein_cursor_next`.
  *
- * Parameters: `dict`: an adaptive radix trie. `lo`, `lo_len`: the lower bound (included
+ * Parameters: `dict`: an adaptive radix trie or a store. `lo`, `lo_len`: the lower bound (included
  * unless DICTENSTEIN_RANGE_LO_EXCLUSIVE; ignored with DICTENSTEIN_RANGE_NO_LO). `hi`,
  * `hi_len`: the upper bound (excluded unless DICTENSTEIN_RANGE_HI_INCLUSIVE; ignored with
  * DICTENSTEIN_RANGE_NO_HI). A bound pointer may be NULL when its length is 0 or it is
@@ -900,9 +933,10 @@ void dictenstein_fuzzy_options_default(struct dictenstein_fuzzy_options *options
 /**
  * Opens a cursor over every term within `options->max_distance` edits of `query`.
  *
- * Works on every kind: the double-array trie, the DAWG (in memory or opened from a file) and
+ * Works on every kind: the double-array trie, the DAWG (in memory or opened from a file),
  * the suffix automaton (whose terms are all substrings of its texts, valued by their count:
- * this is approximate substring search). Not yet on the adaptive radix trie (see Returns).
+ * this is approximate substring search) and a durable store (`dictenstein_store_dict`). Not
+ * yet on the adaptive radix trie (see Returns).
  *
  * Parameters: `dict`: the dictionary. `query`, `query_len`: the query (`query` may be NULL
  * only when `query_len` is 0). `options`: required, initialised by
@@ -917,10 +951,11 @@ void dictenstein_fuzzy_options_default(struct dictenstein_fuzzy_options *options
  * On failure `*cursor` is untouched.
  * Order: without DICTENSTEIN_FUZZY_ORDERED, in byte order of terms; with it, by distance and
  * then byte order. Memory: the cursor holds one edge iterator and one row per level of the
- * longest term, never the results. Free it with `dictenstein_fuzzy_cursor_free`; it keeps
+ * longest term, never the results; over a store it also holds the matches among the keys
+ * written since its last checkpoint (collected when it opens; the image is streamed). Free it with `dictenstein_fuzzy_cursor_free`; it keeps
  * its data alive after the dictionary is freed.
- * Consistency: the cursor reads the version of the dictionary of the moment it was opened;
- * later inserts, removes or appends do not affect it.
+ * Consistency: the cursor reads the version of the dictionary of the moment it was opened
+ * (a store: one snapshot); later inserts, removes or appends do not affect it.
  * Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread
  * at a time.
  *
@@ -942,7 +977,11 @@ dictenstein_status dictenstein_dict_fuzzy_cursor(const struct dictenstein_dict *
  * to the cursor and stay valid until the next call on it or its free. `distance`, `value`:
  * receive its distance and value. Each output may be NULL. `error`: optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_END (no more; outputs untouched; later calls keep
- * returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+ * returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor). Over a store also:
+ * DICTENSTEIN_VALUE_NOT_U64 (the term's value is not 8 bytes: term and distance are set,
+ * `*value` is not; the next call goes on after it); DICTENSTEIN_CORRUPT or DICTENSTEIN_IO
+ * (reading the store failed, e.g. a damaged image node; the message names the file; later
+ * calls return END).
  * Threads: one thread at a time per cursor.
  *
  * # Safety
@@ -964,7 +1003,12 @@ dictenstein_status dictenstein_fuzzy_cursor_next(struct dictenstein_fuzzy_cursor
  * optional.
  * Returns: DICTENSTEIN_OK (`*written` between 1 and `capacity`; fewer than `capacity` does
  * not mean the end); DICTENSTEIN_END (no more: `*written` is 0);
- * DICTENSTEIN_INVALID_ARGUMENT (NULL cursor, out or written; capacity 0).
+ * DICTENSTEIN_INVALID_ARGUMENT (NULL cursor, out or written; capacity 0). Over a store also:
+ * DICTENSTEIN_VALUE_NOT_U64 (`*written` is 1 and `out[0]` holds that term and its distance,
+ * value 0: a batch stops before such a term, so it always comes alone; the next call goes on
+ * after it); DICTENSTEIN_CORRUPT or DICTENSTEIN_IO (reading the store failed; `*written` is
+ * untouched; a batch that already held results returns them with OK and the error comes at
+ * the next call; later calls return END).
  * Memory: the terms point into a buffer of the cursor, valid until the next call on it or
  * its free.
  * Threads: one thread at a time per cursor.
@@ -1327,6 +1371,34 @@ dictenstein_status dictenstein_store_increment(const struct dictenstein_store *s
 dictenstein_status dictenstein_store_len(const struct dictenstein_store *store,
                                          uint64_t *len,
                                          struct dictenstein_error **error);
+
+/**
+ * A dictionary handle over a store (kind DICTENSTEIN_KIND_STORE), so code written against
+ * the one dictionary API reads a store too: `dictenstein_dict_get`, `_contains`,
+ * `_longest_prefix`, `_info`, `_verify`, prefix and range cursors, and fuzzy cursors.
+ *
+ * Values: the dictionary API's values are u64s. A store value of exactly 8 bytes is read as
+ * a little-endian u64 (what `dictenstein_store_increment` keeps, and what a caller writes with
+ * an 8-byte little-endian `put`). Any other value gives DICTENSTEIN_VALUE_NOT_U64 where a
+ * value is returned, with the term still reported by cursors (read the bytes with
+ * `dictenstein_store_get` or a store cursor). `dictenstein_dict_insert`, `_upsert`, `_remove`
+ * and `_save` return DICTENSTEIN_UNSUPPORTED: write through the store handle.
+ *
+ * Parameters: `store`: the store. `dict`: receives the handle (required). `error`: optional.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL store or dict).
+ * Memory: free with `dictenstein_dict_free`. The handle shares the store's data: it may
+ * outlive `dictenstein_store_close`, after which it reads the state the close left; the
+ * directory lock is released when the store and every handle, cursor and snapshot on it are
+ * freed. Lookups read the store's current state; each cursor reads one snapshot taken when it
+ * opens, while writers and checkpoints go on.
+ * Threads: the handle is safe from any number of threads, like the store.
+ *
+ * # Safety
+ * `store` NULL or live; `dict` and `error` NULL or writable.
+ */
+dictenstein_status dictenstein_store_dict(const struct dictenstein_store *store,
+                                          struct dictenstein_dict **dict,
+                                          struct dictenstein_error **error);
 
 /**
  * A new, empty batch. Free with `dictenstein_batch_free`.

@@ -6,6 +6,7 @@ use crate::dawg::{Dawg, DawgFile, DawgFileNode, DawgNode};
 use crate::dict::{Dictionary, MutableDictionary};
 use crate::error::{Error, Result};
 use crate::sam::{CommonSubstring, Occurrences, SamFile, SuffixAutomaton};
+use crate::store::{Cursor as StoreCursor, Reader};
 use crate::walk::PrefixWalk;
 use parking_lot::RwLock;
 use std::ops::Bound;
@@ -20,6 +21,9 @@ pub const DICTENSTEIN_KIND_DAWG: u32 = 2;
 pub const DICTENSTEIN_KIND_ART: u32 = 3;
 /// Kind of dictionary: suffix automaton over appended texts (substring queries).
 pub const DICTENSTEIN_KIND_SUFFIX_AUTOMATON: u32 = 4;
+/// Kind of dictionary: a durable store, read through `dictenstein_store_dict` (not created
+/// by `dictenstein_dict_new` or a builder; written through the store API).
+pub const DICTENSTEIN_KIND_STORE: u32 = 5;
 
 /// Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
 pub const DICTENSTEIN_OPEN_VERIFY: u32 = 1;
@@ -40,6 +44,7 @@ pub enum DictKind {
     Dawg,
     Art,
     SuffixAutomaton,
+    Store,
 }
 
 impl DictKind {
@@ -49,6 +54,7 @@ impl DictKind {
             DICTENSTEIN_KIND_DAWG => DictKind::Dawg,
             DICTENSTEIN_KIND_ART => DictKind::Art,
             DICTENSTEIN_KIND_SUFFIX_AUTOMATON => DictKind::SuffixAutomaton,
+            DICTENSTEIN_KIND_STORE => DictKind::Store,
             other => {
                 return Err(Error::invalid(
                     "kind",
@@ -64,6 +70,7 @@ impl DictKind {
             DictKind::Dawg => DICTENSTEIN_KIND_DAWG,
             DictKind::Art => DICTENSTEIN_KIND_ART,
             DictKind::SuffixAutomaton => DICTENSTEIN_KIND_SUFFIX_AUTOMATON,
+            DictKind::Store => DICTENSTEIN_KIND_STORE,
         }
     }
 
@@ -73,6 +80,7 @@ impl DictKind {
             DictKind::Dawg => "DAWG",
             DictKind::Art => "adaptive radix trie",
             DictKind::SuffixAutomaton => "suffix automaton",
+            DictKind::Store => "durable store",
         }
     }
 }
@@ -104,6 +112,7 @@ impl AnyBuilder {
                             texts with dictenstein_dict_append_text)",
                 backend: kind.name(),
             }),
+            DictKind::Store => Err(store_only(kind, "building from terms")),
         }
     }
 
@@ -267,6 +276,29 @@ fn edit_private<R: Editable, T>(
     }
 }
 
+/// The error for what a dictionary handle cannot do to a durable store.
+fn store_only(kind: DictKind, operation: &'static str) -> Error {
+    Error::Unsupported {
+        operation,
+        backend: match kind {
+            DictKind::Store => {
+                "durable store through a dictionary handle (open it with \
+                 dictenstein_store_open, write with dictenstein_store_put/remove/increment, \
+                 read through dictenstein_store_dict)"
+            }
+            other => other.name(),
+        },
+    }
+}
+
+/// A store's value as the dictionary API's `u64`: 8 little-endian bytes (what counters and
+/// `u64` writes store); any other length is an error naming it, never a truncation.
+pub fn u64_value(value: &[u8]) -> Result<u64> {
+    <[u8; 8]>::try_from(value)
+        .map(u64::from_le_bytes)
+        .map_err(|_| Error::ValueNotU64 { len: value.len() })
+}
+
 /// A dictionary of any kind, behind one set of operations.
 ///
 /// The DAWG sits behind a lock around an `Arc`: readers and cursors take a snapshot (an `Arc`
@@ -278,6 +310,8 @@ pub enum AnyDict {
     Art(Art),
     /// Locked like the DAWG: appends copy the automaton when a cursor holds a snapshot.
     Sam(RwLock<Arc<SamRepr>>),
+    /// A durable store, read only: lookups read its current state, cursors one snapshot.
+    Store(Reader),
 }
 
 /// What a cursor reads from: the dictionary handle, or a snapshot of a DAWG.
@@ -295,17 +329,34 @@ pub enum AnyWalk<'a> {
         range: Range<'a>,
         current: Option<(Vec<u8>, u64)>,
     },
+    /// A store snapshot's cursor, and the entry last returned.
+    Store {
+        cursor: Box<StoreCursor>,
+        current: Option<(Vec<u8>, Vec<u8>)>,
+    },
 }
 
+/// A term and its value as the dictionary API reports it: the value is an error
+/// (`ValueNotU64`) for a store value that is not a `u64`; the term is reported either way.
+pub type WalkEntry<'a> = (&'a [u8], Result<u64>);
+
 impl AnyWalk<'_> {
-    pub fn next_entry(&mut self) -> Option<(&[u8], u64)> {
+    /// The next entry; an `Err` is a failed read (I/O, damage), after which the walk ends.
+    pub fn next_entry(&mut self) -> Result<Option<WalkEntry<'_>>> {
+        fn ok(e: Option<(&[u8], u64)>) -> Result<Option<WalkEntry<'_>>> {
+            Ok(e.map(|(k, v)| (k, Ok(v))))
+        }
         match self {
-            AnyWalk::DoubleArray(w) => w.next_entry(),
-            AnyWalk::DawgMem(w) => w.next_entry(),
-            AnyWalk::DawgFile(w) => w.next_entry(),
+            AnyWalk::DoubleArray(w) => ok(w.next_entry()),
+            AnyWalk::DawgMem(w) => ok(w.next_entry()),
+            AnyWalk::DawgFile(w) => ok(w.next_entry()),
             AnyWalk::Art { range, current } => {
                 *current = range.next();
-                current.as_ref().map(|(k, v)| (&k[..], *v))
+                ok(current.as_ref().map(|(k, v)| (&k[..], *v)))
+            }
+            AnyWalk::Store { cursor, current } => {
+                *current = cursor.next().transpose()?;
+                Ok(current.as_ref().map(|(k, v)| (&k[..], u64_value(v))))
             }
         }
     }
@@ -332,6 +383,10 @@ impl CursorSource {
                     range: a.prefix(prefix),
                     current: None,
                 },
+                AnyDict::Store(r) => AnyWalk::Store {
+                    cursor: Box::new(r.snapshot().prefix(prefix)),
+                    current: None,
+                },
                 other => {
                     return Err(Error::Unsupported {
                         operation: "prefix cursors (a suffix automaton lists occurrences: use \
@@ -348,6 +403,10 @@ impl CursorSource {
             CursorSource::Dict(d) => match &**d {
                 AnyDict::Art(a) => Ok(AnyWalk::Art {
                     range: a.range(lo, hi),
+                    current: None,
+                }),
+                AnyDict::Store(r) => Ok(AnyWalk::Store {
+                    cursor: Box::new(r.snapshot().range(lo, hi)),
                     current: None,
                 }),
                 other => Err(Error::Unsupported {
@@ -387,6 +446,7 @@ impl AnyDict {
             DictKind::SuffixAutomaton => Ok(AnyDict::Sam(RwLock::new(Arc::new(SamRepr::Mem(
                 SuffixAutomaton::new(),
             ))))),
+            DictKind::Store => Err(store_only(kind, "creating an empty dictionary")),
         }
     }
 
@@ -419,6 +479,7 @@ impl AnyDict {
             AnyDict::Dawg(_) => DictKind::Dawg,
             AnyDict::Art(_) => DictKind::Art,
             AnyDict::Sam(_) => DictKind::SuffixAutomaton,
+            AnyDict::Store(_) => DictKind::Store,
         }
     }
 
@@ -444,6 +505,11 @@ impl AnyDict {
                     SamRepr::File(s) => s.save(path),
                 }
             }
+            AnyDict::Store(_) => Err(store_only(
+                DictKind::Store,
+                "saving to a file (a store persists itself; dictenstein_store_checkpoint \
+                 writes its image)",
+            )),
         }
     }
 
@@ -460,6 +526,7 @@ impl AnyDict {
                 SamRepr::File(s) => s.verify(),
                 SamRepr::Mem(_) => Ok(()),
             },
+            AnyDict::Store(r) => r.verify(),
         }
     }
 
@@ -469,6 +536,7 @@ impl AnyDict {
             AnyDict::Dawg(lock) => lock.read().len(),
             AnyDict::Art(a) => a.len(),
             AnyDict::Sam(lock) => lock.read().len(),
+            AnyDict::Store(r) => usize::try_from(r.len()).unwrap_or(usize::MAX),
         }
     }
 
@@ -490,23 +558,27 @@ impl AnyDict {
                 SamRepr::Mem(s) => s.heap_bytes(),
                 SamRepr::File(s) => s.size_bytes(),
             },
+            AnyDict::Store(r) => usize::try_from(r.size_bytes()).unwrap_or(usize::MAX),
         }
     }
 
-    pub fn get(&self, term: &[u8]) -> Option<u64> {
-        match self {
+    /// The value of `term`. Only a store can fail (I/O, damage, a value that is no `u64`).
+    pub fn get(&self, term: &[u8]) -> Result<Option<u64>> {
+        Ok(match self {
             AnyDict::DoubleArray(d) => d.get(term),
             AnyDict::Dawg(lock) => lock.read().get(term),
             AnyDict::Art(a) => a.get(term),
             AnyDict::Sam(lock) => lock.read().get(term),
-        }
+            AnyDict::Store(r) => return r.get_with(term, |v| v.map(u64_value))?.transpose(),
+        })
     }
 
     /// Whether `term` is present; for a suffix automaton, whether it occurs as a substring.
-    pub fn contains(&self, term: &[u8]) -> bool {
+    pub fn contains(&self, term: &[u8]) -> Result<bool> {
         match self {
-            AnyDict::Sam(lock) => lock.read().contains(term),
-            other => other.get(term).is_some(),
+            AnyDict::Sam(lock) => Ok(lock.read().contains(term)),
+            AnyDict::Store(r) => r.get_with(term, |v| v.is_some()),
+            other => Ok(other.get(term)?.is_some()),
         }
     }
 
@@ -548,8 +620,10 @@ impl AnyDict {
         edit_private(lock, |s| s.append(text))
     }
 
-    pub fn longest_prefix(&self, text: &[u8]) -> Option<(usize, u64)> {
-        match self {
+    /// The longest term that is a prefix of `text`, as (length, value). On a store this is
+    /// one lookup per candidate length, longest first, in one snapshot.
+    pub fn longest_prefix(&self, text: &[u8]) -> Result<Option<(usize, u64)>> {
+        Ok(match self {
             AnyDict::DoubleArray(d) => d.longest_prefix(text),
             AnyDict::Dawg(lock) => match &**lock.read() {
                 DawgRepr::Mem(d) => d.longest_prefix(text),
@@ -560,7 +634,16 @@ impl AnyDict {
                 SamRepr::Mem(s) => s.longest_prefix(text),
                 SamRepr::File(s) => s.longest_prefix(text),
             },
-        }
+            AnyDict::Store(r) => {
+                let snap = r.snapshot();
+                for n in (0..=text.len().min(crate::MAX_TERM_LEN)).rev() {
+                    if let Some(v) = snap.get(&text[..n])? {
+                        return Ok(Some((n, u64_value(&v)?)));
+                    }
+                }
+                None
+            }
+        })
     }
 
     /// Runs a write on a mutable kind.
@@ -581,6 +664,7 @@ impl AnyDict {
                 operation,
                 backend: "suffix automaton (add texts with dictenstein_dict_append_text)",
             }),
+            AnyDict::Store(_) => Err(store_only(DictKind::Store, operation)),
         }
     }
 

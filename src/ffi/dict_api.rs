@@ -32,6 +32,12 @@ pub struct dictenstein_dict {
     pub(super) inner: Arc<AnyDict>,
 }
 
+impl dictenstein_dict {
+    pub(super) fn new(d: AnyDict) -> Self {
+        dictenstein_dict { inner: Arc::new(d) }
+    }
+}
+
 self_cell::self_cell!(
     struct CursorCell {
         owner: CursorSource,
@@ -53,7 +59,8 @@ pub struct dictenstein_cursor {
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
 /// `builder`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_SUFFIX_AUTOMATON (it holds texts,
 /// not terms: create it with `dictenstein_dict_new` and add texts with
-/// `dictenstein_dict_append_text`).
+/// `dictenstein_dict_append_text`) and DICTENSTEIN_KIND_STORE (open a store with
+/// `dictenstein_store_open`; `dictenstein_store_dict` gives its dictionary handle).
 /// Memory: free the builder with `dictenstein_builder_free`. On failure `*builder` is untouched.
 /// Threads: safe from any thread.
 ///
@@ -187,7 +194,7 @@ pub unsafe extern "C" fn dictenstein_dict_open(
         let out = Out::required(dict, "dict")?;
         let d = AnyDict::open(path, flags & DICTENSTEIN_OPEN_VERIFY != 0)?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
-        unsafe { out.write(new_handle(dictenstein_dict { inner: Arc::new(d) })) };
+        unsafe { out.write(new_handle(dictenstein_dict::new(d))) };
         Ok(Outcome::Ok)
     })
 }
@@ -199,7 +206,8 @@ pub unsafe extern "C" fn dictenstein_dict_open(
 /// Parameters: `dict`: the dictionary. `path`: NUL-terminated UTF-8 path. `error`: optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL/empty/non-UTF-8
 /// path); DICTENSTEIN_IO (create, write, fsync or rename failed, e.g. a full disk; the
-/// message has the path and OS error; the temporary file is removed and `path` is unchanged).
+/// message has the path and OS error; the temporary file is removed and `path` is unchanged);
+/// DICTENSTEIN_UNSUPPORTED (an adaptive radix trie, or a store: it persists itself).
 /// Threads: safe concurrently with other reads of the same dictionary.
 ///
 /// # Safety
@@ -221,11 +229,13 @@ pub unsafe extern "C" fn dictenstein_dict_save(
     })
 }
 
-/// Checks the whole dictionary against its stored body checksum (O(size)).
+/// Checks the whole dictionary against its stored body checksum (O(size)). For a store, reads
+/// every node of its current image, checks each node's checksum and that the keys found
+/// number what the image header says (O(image)). In-memory structures have nothing to check.
 ///
 /// Parameters: `dict`: the dictionary. `error`: optional error details.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict); DICTENSTEIN_CORRUPT
-/// (checksum mismatch; the message has the expected and actual values).
+/// (checksum mismatch or damage; the message has the file, the expected and actual values).
 /// Threads: safe concurrently with other reads.
 ///
 /// # Safety
@@ -248,7 +258,8 @@ pub unsafe extern "C" fn dictenstein_dict_verify(
 /// NULL). `term_count`: receives the number of distinct terms (may be NULL); for a suffix
 /// automaton, the number of distinct substrings of its texts, the empty one included once
 /// there is a text. `size_bytes`: receives the bytes the structure occupies: the file size
-/// for an opened file, the heap held for an in-memory structure (may be NULL).
+/// for an opened file, the heap held for an in-memory structure, for a store its in-memory
+/// index plus its image file (may be NULL).
 /// `error`: optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict).
 /// Threads: safe concurrently with other reads.
@@ -285,6 +296,9 @@ pub unsafe extern "C" fn dictenstein_dict_info(
 /// Returns: DICTENSTEIN_OK (found); DICTENSTEIN_NOT_FOUND (absent, including any term longer
 /// than DICTENSTEIN_MAX_TERM_LEN; `*value` untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL
 /// dict, NULL term with non-zero length).
+/// A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
+/// message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the term
+/// is present but its value is not 8 bytes; `*value` untouched).
 /// Threads: safe from any number of threads at once.
 ///
 /// # Safety
@@ -303,7 +317,7 @@ pub unsafe extern "C" fn dictenstein_dict_get(
         let d = unsafe { borrow(dict, "dict") }?;
         // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
         let term = unsafe { args::bytes(term, term_len, "term") }?;
-        match d.inner.get(term) {
+        match d.inner.get(term)? {
             Some(v) => {
                 // SAFETY: the caller guarantees a non-NULL `value` is writable.
                 unsafe { Out::optional(value).write(v) };
@@ -321,6 +335,8 @@ pub unsafe extern "C" fn dictenstein_dict_get(
 /// when `term_len` is 0). `found`: receives the answer (required). `error`: optional.
 /// Returns: DICTENSTEIN_OK (`*found` set, true or false); DICTENSTEIN_INVALID_ARGUMENT (NULL
 /// dict or found, NULL term with non-zero length).
+/// A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
+/// message names the file) and DICTENSTEIN_IO (a read failed).
 /// Threads: safe from any number of threads at once.
 ///
 /// # Safety
@@ -340,7 +356,7 @@ pub unsafe extern "C" fn dictenstein_dict_contains(
         // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
         let term = unsafe { args::bytes(term, term_len, "term") }?;
         let out = Out::required(found, "found")?;
-        let present = d.inner.contains(term);
+        let present = d.inner.contains(term)?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { out.write(present) };
         Ok(Outcome::Ok)
@@ -354,6 +370,11 @@ pub unsafe extern "C" fn dictenstein_dict_contains(
 /// be NULL). `value`: receives its value (may be NULL). `error`: optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_NOT_FOUND (no term is a prefix of `text`; outputs
 /// untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL text with non-zero length).
+/// A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
+/// message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the longest
+/// such term's value is not 8 bytes; outputs untouched).
+/// Cost: one walk of `text`; on a store, one lookup per candidate length, longest first, all
+/// in one snapshot.
 /// Threads: safe from any number of threads at once.
 ///
 /// # Safety
@@ -373,7 +394,7 @@ pub unsafe extern "C" fn dictenstein_dict_longest_prefix(
         let d = unsafe { borrow(dict, "dict") }?;
         // SAFETY: the caller guarantees `text` is readable for `text_len` bytes.
         let text = unsafe { args::bytes(text, text_len, "text") }?;
-        match d.inner.longest_prefix(text) {
+        match d.inner.longest_prefix(text)? {
             Some((len, v)) => {
                 // SAFETY: the caller guarantees non-NULL outputs are writable.
                 unsafe {
@@ -403,7 +424,8 @@ pub unsafe extern "C" fn dictenstein_dict_longest_prefix(
 /// Consistency: on a DAWG the cursor reads the version current when it was opened (a write
 /// meanwhile copies the DAWG once); on an adaptive radix trie it streams the live trie in
 /// batches, so a term written meanwhile may or may not appear, while every term present
-/// throughout appears once, in order. A double-array trie never changes.
+/// throughout appears once, in order. A double-array trie never changes. On a store the
+/// cursor reads one snapshot taken when it opens; writers and checkpoints go on meanwhile.
 /// Threads: the dictionary may be used by other threads meanwhile; the cursor itself must be
 /// used by one thread at a time (it may move between threads).
 ///
@@ -440,6 +462,9 @@ pub unsafe extern "C" fn dictenstein_dict_prefix_cursor(
 /// NULL). `error`: optional.
 /// Returns: DICTENSTEIN_OK (outputs set); DICTENSTEIN_END (no more terms; outputs untouched;
 /// later calls keep returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+/// Over a store also: DICTENSTEIN_VALUE_NOT_U64 (this term's value is not 8 bytes: `*term`
+/// and `*term_len` are set, `*value` is not; the next call goes on after it);
+/// DICTENSTEIN_CORRUPT or DICTENSTEIN_IO (reading the store failed; later calls return END).
 /// Memory: `*term` points into the cursor and stays valid until the next call on this cursor
 /// or its free; copy the bytes to keep them. It is not NUL-terminated.
 /// Threads: one thread at a time per cursor.
@@ -458,7 +483,7 @@ pub unsafe extern "C" fn dictenstein_cursor_next(
         // SAFETY: the caller guarantees `cursor` is NULL or a live, unshared cursor.
         let c = unsafe { borrow_mut(cursor, "cursor") }?;
         c.cell
-            .with_dependent_mut(|_, walk| match walk.next_entry() {
+            .with_dependent_mut(|_, walk| match walk.next_entry()? {
                 Some((k, v)) => {
                     // SAFETY: the caller guarantees non-NULL outputs are writable. The term
                     // pointer stays valid because the walk's buffer is only changed by the next
@@ -466,8 +491,11 @@ pub unsafe extern "C" fn dictenstein_cursor_next(
                     unsafe {
                         Out::optional(term).write(k.as_ptr());
                         Out::optional(term_len).write(k.len());
-                        Out::optional(value).write(v);
                     }
+                    // The term is reported even when its value is not a u64 (VALUE_NOT_U64).
+                    let v = v?;
+                    // SAFETY: as above.
+                    unsafe { Out::optional(value).write(v) };
                     Ok(Outcome::Ok)
                 }
                 None => Ok(Outcome::End),
@@ -509,7 +537,8 @@ pub unsafe extern "C" fn dictenstein_dict_free(dict: *mut dictenstein_dict) {
 /// DICTENSTEIN_KIND_SUFFIX_AUTOMATON. `dict`: receives the new dictionary (required).
 /// `error`: optional error details.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for an unknown kind or a NULL
-/// `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder).
+/// `dict`; DICTENSTEIN_UNSUPPORTED for DICTENSTEIN_KIND_DOUBLE_ARRAY (static: use a builder)
+/// and DICTENSTEIN_KIND_STORE (`dictenstein_store_open`, then `dictenstein_store_dict`).
 /// Memory: free with `dictenstein_dict_free`. On failure `*dict` is untouched.
 /// Threads: safe from any thread.
 ///
@@ -525,7 +554,7 @@ pub unsafe extern "C" fn dictenstein_dict_new(
         let out = Out::required(dict, "dict")?;
         let d = AnyDict::new_empty(DictKind::from_u32(kind)?)?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
-        unsafe { out.write(new_handle(dictenstein_dict { inner: Arc::new(d) })) };
+        unsafe { out.write(new_handle(dictenstein_dict::new(d))) };
         Ok(Outcome::Ok)
     })
 }
@@ -538,8 +567,9 @@ pub unsafe extern "C" fn dictenstein_dict_new(
 /// `error`: optional error details.
 /// Returns: DICTENSTEIN_OK (whether or not the term was new); DICTENSTEIN_INVALID_ARGUMENT
 /// for a NULL dict or a NULL term with a non-zero length; DICTENSTEIN_TERM_TOO_LONG above
-/// DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie or a suffix
-/// automaton. Nothing changes on failure.
+/// DICTENSTEIN_MAX_TERM_LEN; DICTENSTEIN_UNSUPPORTED on a double-array trie, a suffix
+/// automaton or a store (write with `dictenstein_store_put` and friends). Nothing changes on
+/// failure.
 /// Memory: the term is copied. A DAWG opened from a file becomes an in-memory copy at its
 /// first write (the file is not changed; save it to persist).
 /// Threads: safe from any number of threads; see `dictenstein_dict`.
@@ -644,7 +674,7 @@ pub unsafe extern "C" fn dictenstein_dict_remove(
 /// Opens a cursor over the terms between two bounds, in byte order. Read it with
 /// `dictenstein_cursor_next`.
 ///
-/// Parameters: `dict`: an adaptive radix trie. `lo`, `lo_len`: the lower bound (included
+/// Parameters: `dict`: an adaptive radix trie or a store. `lo`, `lo_len`: the lower bound (included
 /// unless DICTENSTEIN_RANGE_LO_EXCLUSIVE; ignored with DICTENSTEIN_RANGE_NO_LO). `hi`,
 /// `hi_len`: the upper bound (excluded unless DICTENSTEIN_RANGE_HI_INCLUSIVE; ignored with
 /// DICTENSTEIN_RANGE_NO_HI). A bound pointer may be NULL when its length is 0 or it is

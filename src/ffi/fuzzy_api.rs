@@ -1,7 +1,7 @@
 //! Exported functions for fuzzy search: options, cursors over any dictionary (one result or a
 //! batch per call) and the edit distances themselves. Conventions as in `dict_api`.
 
-use super::any::{AnyDict, DawgRepr, SamRepr};
+use super::any::{u64_value, AnyDict, DawgRepr, SamRepr};
 use super::args::{self, Out};
 use super::boundary::{boundary, Outcome};
 use super::dict_api::dictenstein_dict;
@@ -14,6 +14,7 @@ use crate::dict::Dictionary;
 use crate::error::{Error, Result};
 use crate::fuzzy::{FuzzyOptions, FuzzySearch, Match, Metric, Units};
 use crate::sam::{SamFileNode, SamNode};
+use crate::store::{Reader, StoreFuzzy, StoreMatch};
 use std::sync::Arc;
 
 /// Metric: insertions, deletions and substitutions cost 1 (Levenshtein).
@@ -112,6 +113,8 @@ enum FuzzySource {
     Dict(Arc<AnyDict>),
     Dawg(Arc<DawgRepr>),
     Sam(Arc<SamRepr>),
+    /// A store: the search takes its own snapshot when it opens.
+    Store(Reader),
 }
 
 /// A running search over any kind the cursor can snapshot.
@@ -121,16 +124,65 @@ enum AnyFuzzy<'a> {
     DawgFile(FuzzySearch<DawgFileNode<'a>>),
     SamMem(FuzzySearch<SamNode<'a>>),
     SamFile(FuzzySearch<SamFileNode<'a>>),
+    Store {
+        search: StoreFuzzy,
+        /// The result last returned, which the caller's term pointer sees.
+        current: Option<StoreMatch>,
+        /// Return `current` again at the next call (see [`AnyFuzzy::hold`]).
+        held: bool,
+    },
+}
+
+/// One result as the C API reports it. `value` is an error for a store value that is not a
+/// `u64`; the term and distance are reported anyway.
+struct Hit<'a> {
+    term: &'a [u8],
+    distance: u32,
+    value: Result<u64>,
+}
+
+impl<'a> From<Match<'a>> for Hit<'a> {
+    fn from(m: Match<'a>) -> Self {
+        Hit {
+            term: m.term,
+            distance: m.distance,
+            value: Ok(m.value),
+        }
+    }
 }
 
 impl AnyFuzzy<'_> {
-    fn next_match(&mut self) -> Option<Match<'_>> {
-        match self {
-            AnyFuzzy::DoubleArray(s) => s.next_match(),
-            AnyFuzzy::DawgMem(s) => s.next_match(),
-            AnyFuzzy::DawgFile(s) => s.next_match(),
-            AnyFuzzy::SamMem(s) => s.next_match(),
-            AnyFuzzy::SamFile(s) => s.next_match(),
+    /// The next result; an `Err` is a failed read of a store (I/O, damage), after which the
+    /// search ends.
+    fn next_hit(&mut self) -> Result<Option<Hit<'_>>> {
+        Ok(match self {
+            AnyFuzzy::DoubleArray(s) => s.next_match().map(Hit::from),
+            AnyFuzzy::DawgMem(s) => s.next_match().map(Hit::from),
+            AnyFuzzy::DawgFile(s) => s.next_match().map(Hit::from),
+            AnyFuzzy::SamMem(s) => s.next_match().map(Hit::from),
+            AnyFuzzy::SamFile(s) => s.next_match().map(Hit::from),
+            AnyFuzzy::Store {
+                search,
+                current,
+                held,
+            } => {
+                if !std::mem::take(held) {
+                    *current = search.next().transpose()?;
+                }
+                current.as_ref().map(|m| Hit {
+                    term: &m.term,
+                    distance: m.distance,
+                    value: u64_value(&m.value),
+                })
+            }
+        })
+    }
+
+    /// Makes the next call return the last result again. Only a store's results can need it
+    /// (a batch stops before a value that is not a `u64`, so that one is reported alone).
+    fn hold(&mut self) {
+        if let AnyFuzzy::Store { held, .. } = self {
+            *held = true;
         }
     }
 }
@@ -141,6 +193,7 @@ impl FuzzySource {
             AnyDict::DoubleArray(_) => FuzzySource::Dict(Arc::clone(dict)),
             AnyDict::Dawg(lock) => FuzzySource::Dawg(Arc::clone(&lock.read())),
             AnyDict::Sam(lock) => FuzzySource::Sam(Arc::clone(&lock.read())),
+            AnyDict::Store(r) => FuzzySource::Store(r.clone()),
             AnyDict::Art(_) => {
                 return Err(Error::Unsupported {
                     operation: "fuzzy cursors (they read one snapshot, and snapshots of the \
@@ -165,6 +218,11 @@ impl FuzzySource {
                 SamRepr::Mem(s) => AnyFuzzy::SamMem(s.fuzzy(query, opts)?),
                 SamRepr::File(s) => AnyFuzzy::SamFile(s.fuzzy(query, opts)?),
             },
+            FuzzySource::Store(r) => AnyFuzzy::Store {
+                search: r.snapshot().fuzzy(query, opts)?,
+                current: None,
+                held: false,
+            },
         })
     }
 }
@@ -183,6 +241,8 @@ pub struct dictenstein_fuzzy_cursor {
     cell: FuzzyCell,
     /// Terms of the last batch, which its `dictenstein_fuzzy_match` entries point into.
     batch_terms: Vec<u8>,
+    /// A read error met after a batch already held results: reported by the next call.
+    deferred: Option<Error>,
 }
 
 /// Fills `options` with the defaults: Levenshtein over bytes, distance 1, all matches in byte
@@ -203,9 +263,10 @@ pub unsafe extern "C" fn dictenstein_fuzzy_options_default(
 
 /// Opens a cursor over every term within `options->max_distance` edits of `query`.
 ///
-/// Works on every kind: the double-array trie, the DAWG (in memory or opened from a file) and
+/// Works on every kind: the double-array trie, the DAWG (in memory or opened from a file),
 /// the suffix automaton (whose terms are all substrings of its texts, valued by their count:
-/// this is approximate substring search). Not yet on the adaptive radix trie (see Returns).
+/// this is approximate substring search) and a durable store (`dictenstein_store_dict`). Not
+/// yet on the adaptive radix trie (see Returns).
 ///
 /// Parameters: `dict`: the dictionary. `query`, `query_len`: the query (`query` may be NULL
 /// only when `query_len` is 0). `options`: required, initialised by
@@ -220,10 +281,11 @@ pub unsafe extern "C" fn dictenstein_fuzzy_options_default(
 /// On failure `*cursor` is untouched.
 /// Order: without DICTENSTEIN_FUZZY_ORDERED, in byte order of terms; with it, by distance and
 /// then byte order. Memory: the cursor holds one edge iterator and one row per level of the
-/// longest term, never the results. Free it with `dictenstein_fuzzy_cursor_free`; it keeps
+/// longest term, never the results; over a store it also holds the matches among the keys
+/// written since its last checkpoint (collected when it opens; the image is streamed). Free it with `dictenstein_fuzzy_cursor_free`; it keeps
 /// its data alive after the dictionary is freed.
-/// Consistency: the cursor reads the version of the dictionary of the moment it was opened;
-/// later inserts, removes or appends do not affect it.
+/// Consistency: the cursor reads the version of the dictionary of the moment it was opened
+/// (a store: one snapshot); later inserts, removes or appends do not affect it.
 /// Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread
 /// at a time.
 ///
@@ -252,6 +314,7 @@ pub unsafe extern "C" fn dictenstein_dict_fuzzy_cursor(
         let handle = dictenstein_fuzzy_cursor {
             cell,
             batch_terms: Vec::new(),
+            deferred: None,
         };
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { out.write(new_handle(handle)) };
@@ -265,7 +328,11 @@ pub unsafe extern "C" fn dictenstein_dict_fuzzy_cursor(
 /// to the cursor and stay valid until the next call on it or its free. `distance`, `value`:
 /// receive its distance and value. Each output may be NULL. `error`: optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_END (no more; outputs untouched; later calls keep
-/// returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor).
+/// returning DICTENSTEIN_END); DICTENSTEIN_INVALID_ARGUMENT (NULL cursor). Over a store also:
+/// DICTENSTEIN_VALUE_NOT_U64 (the term's value is not 8 bytes: term and distance are set,
+/// `*value` is not; the next call goes on after it); DICTENSTEIN_CORRUPT or DICTENSTEIN_IO
+/// (reading the store failed, e.g. a damaged image node; the message names the file; later
+/// calls return END).
 /// Threads: one thread at a time per cursor.
 ///
 /// # Safety
@@ -282,22 +349,27 @@ pub unsafe extern "C" fn dictenstein_fuzzy_cursor_next(
     boundary(error, || {
         // SAFETY: the caller guarantees `cursor` is NULL or a live, unshared cursor.
         let c = unsafe { borrow_mut(cursor, "cursor") }?;
-        let found = c.cell.with_dependent_mut(|_, s| {
-            s.next_match()
-                .map(|m| (m.term.as_ptr(), m.term.len(), m.distance, m.value))
-        });
-        let Some((ptr, len, dist, val)) = found else {
-            return Ok(Outcome::End);
-        };
-        // SAFETY: the caller guarantees non-NULL outputs are writable. The term pointer is
-        // into the search's key buffer, which only changes at the next step of the cursor.
-        unsafe {
-            Out::optional(term).write(ptr);
-            Out::optional(term_len).write(len);
-            Out::optional(distance).write(dist);
-            Out::optional(value).write(val);
+        if let Some(e) = c.deferred.take() {
+            return Err(e);
         }
-        Ok(Outcome::Ok)
+        c.cell.with_dependent_mut(|_, s| {
+            let Some(hit) = s.next_hit()? else {
+                return Ok(Outcome::End);
+            };
+            // SAFETY: the caller guarantees non-NULL outputs are writable. The term pointer
+            // is into the search's key buffer (or the store result it holds), which only
+            // changes at the next step of the cursor.
+            unsafe {
+                Out::optional(term).write(hit.term.as_ptr());
+                Out::optional(term_len).write(hit.term.len());
+                Out::optional(distance).write(hit.distance);
+            }
+            // The term and distance are reported even when the value is not a u64.
+            let v = hit.value?;
+            // SAFETY: as above.
+            unsafe { Out::optional(value).write(v) };
+            Ok(Outcome::Ok)
+        })
     })
 }
 
@@ -309,7 +381,12 @@ pub unsafe extern "C" fn dictenstein_fuzzy_cursor_next(
 /// optional.
 /// Returns: DICTENSTEIN_OK (`*written` between 1 and `capacity`; fewer than `capacity` does
 /// not mean the end); DICTENSTEIN_END (no more: `*written` is 0);
-/// DICTENSTEIN_INVALID_ARGUMENT (NULL cursor, out or written; capacity 0).
+/// DICTENSTEIN_INVALID_ARGUMENT (NULL cursor, out or written; capacity 0). Over a store also:
+/// DICTENSTEIN_VALUE_NOT_U64 (`*written` is 1 and `out[0]` holds that term and its distance,
+/// value 0: a batch stops before such a term, so it always comes alone; the next call goes on
+/// after it); DICTENSTEIN_CORRUPT or DICTENSTEIN_IO (reading the store failed; `*written` is
+/// untouched; a batch that already held results returns them with OK and the error comes at
+/// the next call; later calls return END).
 /// Memory: the terms point into a buffer of the cursor, valid until the next call on it or
 /// its free.
 /// Threads: one thread at a time per cursor.
@@ -331,23 +408,45 @@ pub unsafe extern "C" fn dictenstein_fuzzy_cursor_next_batch(
         // SAFETY: the caller guarantees `out` is writable for `capacity` elements.
         let slots = unsafe { args::out_slice(out, capacity, "out") }?;
         let written_out = Out::required(written, "written")?;
+        if let Some(e) = c.deferred.take() {
+            return Err(e);
+        }
         let terms = &mut c.batch_terms;
         terms.clear();
         let mut n = 0;
-        c.cell.with_dependent_mut(|_, s| {
+        let stopped = c.cell.with_dependent_mut(|_, s| -> Result<Option<Error>> {
             while n < slots.len() {
-                let Some(m) = s.next_match() else { break };
+                let hit = match s.next_hit() {
+                    Ok(Some(hit)) => hit,
+                    Ok(None) => break,
+                    // Results already in this batch are delivered; the error comes next.
+                    Err(e) if n > 0 => return Ok(Some(e)),
+                    Err(e) => return Err(e),
+                };
+                let (value, not_u64) = match hit.value {
+                    Ok(v) => (v, None),
+                    Err(e) => (0, Some(e)),
+                };
+                if not_u64.is_some() && n > 0 {
+                    // Reported alone by the next call, so this batch stays all-OK.
+                    s.hold();
+                    break;
+                }
                 // Offsets for now: `terms` may still grow and move.
                 slots[n] = dictenstein_fuzzy_match {
                     term: std::ptr::null(),
-                    term_len: m.term.len(),
-                    distance: m.distance,
-                    value: m.value,
+                    term_len: hit.term.len(),
+                    distance: hit.distance,
+                    value,
                 };
-                terms.extend_from_slice(m.term);
+                terms.extend_from_slice(hit.term);
                 n += 1;
+                if not_u64.is_some() {
+                    return Ok(not_u64);
+                }
             }
-        });
+            Ok(None)
+        })?;
         let mut start = 0;
         for slot in &mut slots[..n] {
             slot.term = terms[start..].as_ptr();
@@ -355,7 +454,15 @@ pub unsafe extern "C" fn dictenstein_fuzzy_cursor_next_batch(
         }
         // SAFETY: `written_out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { written_out.write(n) };
-        Ok(if n == 0 { Outcome::End } else { Outcome::Ok })
+        match stopped {
+            // A value that is not a u64: the one entry written is that term.
+            Some(e @ Error::ValueNotU64 { .. }) => Err(e),
+            Some(e) => {
+                c.deferred = Some(e);
+                Ok(Outcome::Ok)
+            }
+            None => Ok(if n == 0 { Outcome::End } else { Outcome::Ok }),
+        }
     })
 }
 

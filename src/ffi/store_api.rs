@@ -2,8 +2,10 @@
 //! batches, counters, snapshot cursors, sync and sync handles, checkpoint, compaction,
 //! durability changes, stats.
 
+use super::any::AnyDict;
 use super::args::{self, Out};
 use super::boundary::{boundary, infallible, Outcome};
+use super::dict_api::dictenstein_dict;
 use super::error_obj::dictenstein_error;
 use super::handles::{borrow, borrow_mut, free_handle, new_handle};
 use super::status::dictenstein_status;
@@ -434,6 +436,45 @@ pub unsafe extern "C" fn dictenstein_store_len(
         let out = Out::required(len, "len")?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { out.write(s.inner.len()) };
+        Ok(Outcome::Ok)
+    })
+}
+
+/// A dictionary handle over a store (kind DICTENSTEIN_KIND_STORE), so code written against
+/// the one dictionary API reads a store too: `dictenstein_dict_get`, `_contains`,
+/// `_longest_prefix`, `_info`, `_verify`, prefix and range cursors, and fuzzy cursors.
+///
+/// Values: the dictionary API's values are u64s. A store value of exactly 8 bytes is read as
+/// a little-endian u64 (what `dictenstein_store_increment` keeps, and what a caller writes with
+/// an 8-byte little-endian `put`). Any other value gives DICTENSTEIN_VALUE_NOT_U64 where a
+/// value is returned, with the term still reported by cursors (read the bytes with
+/// `dictenstein_store_get` or a store cursor). `dictenstein_dict_insert`, `_upsert`, `_remove`
+/// and `_save` return DICTENSTEIN_UNSUPPORTED: write through the store handle.
+///
+/// Parameters: `store`: the store. `dict`: receives the handle (required). `error`: optional.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL store or dict).
+/// Memory: free with `dictenstein_dict_free`. The handle shares the store's data: it may
+/// outlive `dictenstein_store_close`, after which it reads the state the close left; the
+/// directory lock is released when the store and every handle, cursor and snapshot on it are
+/// freed. Lookups read the store's current state; each cursor reads one snapshot taken when it
+/// opens, while writers and checkpoints go on.
+/// Threads: the handle is safe from any number of threads, like the store.
+///
+/// # Safety
+/// `store` NULL or live; `dict` and `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_store_dict(
+    store: *const dictenstein_store,
+    dict: *mut *mut dictenstein_dict,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `store` is NULL or live.
+        let s = unsafe { borrow(store, "store") }?;
+        let out = Out::required(dict, "dict")?;
+        let handle = dictenstein_dict::new(AnyDict::Store(s.inner.reader()));
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { out.write(new_handle(handle)) };
         Ok(Outcome::Ok)
     })
 }

@@ -325,6 +325,14 @@ impl Reader {
         Snapshot::new(&self.shared)
     }
 
+    /// Checks the current image: every node reachable from its root is read and its
+    /// checksum verified, and the keys found must number what the header says. O(image);
+    /// writers and other readers go on meanwhile.
+    pub fn verify(&self) -> Result<()> {
+        let snap = self.snapshot();
+        trie::ImageTrie::new(Arc::clone(&snap.layers().image)).verify()
+    }
+
     /// Heap bytes of the in-memory index plus the image's bytes on disk.
     pub fn size_bytes(&self) -> u64 {
         let s = self.shared.stats();

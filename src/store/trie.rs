@@ -49,6 +49,27 @@ impl ImageTrie {
         }
     }
 
+    /// Reads every node reachable from the root (checksums, offsets, ordering) and checks
+    /// that they hold as many keys as the header says. Costs one pass over the live image.
+    pub fn verify(&self) -> Result<()> {
+        let mut walk = self.prefix_walk(b"");
+        let mut keys = 0u64;
+        while let Some((_, off)) = walk.next_entry() {
+            self.take_error()?;
+            self.value_at(off)?;
+            keys += 1;
+        }
+        self.take_error()?;
+        if keys != self.image.slot.keys {
+            return Err(Error::from(FormatError::Invalid {
+                what: "image: keys reachable from the root (the header counts another number)",
+                value: keys,
+            })
+            .with_path(&self.image.path));
+        }
+        Ok(())
+    }
+
     /// Reads a node for a walk; damage is recorded, and the walk sees no node there.
     fn read(&self, off: u64, below: u64) -> Option<NodeView<'_>> {
         match read_node_in(self.image.nodes(), NODES_START, off, below) {

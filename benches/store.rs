@@ -1,9 +1,12 @@
-//! The durable store side by side with LMDB (`heed`) and redb, in one run, on the same data:
-//! redb's benchmark parameters (24-byte keys, 150-byte values), each engine at its durable
-//! setting (ours: Immediate; LMDB and redb: a committed write transaction per put).
-//! Also the physical limit: appending the same bytes to a file and fdatasync-ing each time.
+//! The durable store side by side with LMDB (`heed`), redb, fjall, SQLite in WAL mode
+//! (`rusqlite`) and sled, in one run, on the same data: redb's benchmark parameters (24-byte
+//! keys, 150-byte values), each engine at its durable setting: ours Immediate (and
+//! GroupCommit); LMDB and redb a committed write transaction per put; fjall an insert then
+//! `persist(SyncData)`; SQLite `synchronous=FULL` with one transaction per put; sled an insert
+//! then `flush()`. Also the physical limit: appending the same bytes to a file and
+//! fdatasync-ing each time.
 //!
-//! `cargo bench --bench store` (full: 1M keys for bulk load, gets and open);
+//! `cargo bench --bench store` (full: 1M keys for bulk load, gets, prefix scans and reopen);
 //! `DICTENSTEIN_BENCH_QUICK=1` runs every row on a few thousand keys so the code never rots.
 
 mod common;
@@ -13,7 +16,8 @@ use dictenstein::store::{Durability, Op, Options, Store};
 use heed::types::Bytes;
 use redb::{ReadableDatabase, TableDefinition};
 use std::io::Write;
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const TABLE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("t");
@@ -35,8 +39,11 @@ fn us(d: Duration, n: u64) -> f64 {
 trait Engine: Send + Sync {
     fn name(&self) -> &'static str;
     fn put_durable(&self, k: &[u8], v: &[u8]);
+    /// Loads every key in one transaction (or the engine's bulk path), durably.
     fn bulk(&self, keys: &[[u8; 24]]);
     fn get(&self, k: &[u8]) -> bool;
+    /// Streams every key starting with `p` in order; returns how many there were.
+    fn scan_prefix(&self, p: &[u8]) -> usize;
 }
 
 struct Ours(Store, &'static str);
@@ -61,6 +68,12 @@ impl Engine for Ours {
     fn get(&self, k: &[u8]) -> bool {
         self.0.get_with(k, |v| v.is_some()).unwrap()
     }
+    fn scan_prefix(&self, p: &[u8]) -> usize {
+        self.0
+            .snapshot()
+            .prefix(p)
+            .fold(0, |n, r| n + usize::from(r.map(|_| true).unwrap()))
+    }
 }
 
 struct Lmdb(heed::Env, heed::Database<Bytes, Bytes>);
@@ -83,6 +96,13 @@ impl Engine for Lmdb {
     fn get(&self, k: &[u8]) -> bool {
         let r = self.0.read_txn().unwrap();
         self.1.get(&r, k).unwrap().is_some()
+    }
+    fn scan_prefix(&self, p: &[u8]) -> usize {
+        let r = self.0.read_txn().unwrap();
+        self.1
+            .prefix_iter(&r, p)
+            .unwrap()
+            .fold(0, |n, e| n + usize::from(e.map(|_| true).unwrap()))
     }
 }
 
@@ -110,9 +130,126 @@ impl Engine for Redb {
         let r = self.0.begin_read().unwrap();
         r.open_table(TABLE).unwrap().get(k).unwrap().is_some()
     }
+    fn scan_prefix(&self, p: &[u8]) -> usize {
+        let r = self.0.begin_read().unwrap();
+        let t = r.open_table(TABLE).unwrap();
+        let mut n = 0;
+        for e in t.range::<&[u8]>(p..).unwrap() {
+            if !e.unwrap().0.value().starts_with(p) {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
 }
 
-fn open_ours(dir: &std::path::Path, durability: Durability) -> Store {
+struct Fjall(fjall::Database, fjall::Keyspace);
+impl Engine for Fjall {
+    fn name(&self) -> &'static str {
+        "fjall (persist SyncData)"
+    }
+    fn put_durable(&self, k: &[u8], v: &[u8]) {
+        self.1.insert(k, v).unwrap();
+        self.0.persist(fjall::PersistMode::SyncData).unwrap();
+    }
+    fn bulk(&self, keys: &[[u8; 24]]) {
+        for chunk in keys.chunks(10_000) {
+            let mut b = self.0.batch();
+            for k in chunk {
+                b.insert(&self.1, &k[..], &VALUE[..]);
+            }
+            b.commit().unwrap();
+        }
+        self.0.persist(fjall::PersistMode::SyncData).unwrap();
+    }
+    fn get(&self, k: &[u8]) -> bool {
+        self.1.get(k).unwrap().is_some()
+    }
+    fn scan_prefix(&self, p: &[u8]) -> usize {
+        self.1
+            .prefix(p)
+            .fold(0, |n, g| n + usize::from(g.key().map(|_| true).unwrap()))
+    }
+}
+
+/// SQLite allows one writer at a time; threads share one connection behind a mutex.
+struct Sqlite(Mutex<rusqlite::Connection>);
+impl Engine for Sqlite {
+    fn name(&self) -> &'static str {
+        "SQLite WAL, synchronous=FULL"
+    }
+    fn put_durable(&self, k: &[u8], v: &[u8]) {
+        let c = self.0.lock().unwrap();
+        let mut st = c
+            .prepare_cached("INSERT OR REPLACE INTO kv (k, v) VALUES (?1, ?2)")
+            .unwrap();
+        st.execute((k, v)).unwrap();
+    }
+    fn bulk(&self, keys: &[[u8; 24]]) {
+        let mut c = self.0.lock().unwrap();
+        let tx = c.transaction().unwrap();
+        {
+            let mut st = tx
+                .prepare_cached("INSERT OR REPLACE INTO kv (k, v) VALUES (?1, ?2)")
+                .unwrap();
+            for k in keys {
+                st.execute((&k[..], &VALUE[..])).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    fn get(&self, k: &[u8]) -> bool {
+        let c = self.0.lock().unwrap();
+        let mut st = c.prepare_cached("SELECT 1 FROM kv WHERE k = ?1").unwrap();
+        st.exists([k]).unwrap()
+    }
+    fn scan_prefix(&self, p: &[u8]) -> usize {
+        let c = self.0.lock().unwrap();
+        let mut st = c
+            .prepare_cached("SELECT k, v FROM kv WHERE k >= ?1 ORDER BY k")
+            .unwrap();
+        let mut rows = st.query([p]).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            let k: Vec<u8> = r.get(0).unwrap();
+            if !k.starts_with(p) {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+}
+
+struct Sled(sled::Db);
+impl Engine for Sled {
+    fn name(&self) -> &'static str {
+        "sled (flush)"
+    }
+    fn put_durable(&self, k: &[u8], v: &[u8]) {
+        self.0.insert(k, v).unwrap();
+        self.0.flush().unwrap();
+    }
+    fn bulk(&self, keys: &[[u8; 24]]) {
+        let mut b = sled::Batch::default();
+        for k in keys {
+            b.insert(&k[..], &VALUE[..]);
+        }
+        self.0.apply_batch(b).unwrap();
+        self.0.flush().unwrap();
+    }
+    fn get(&self, k: &[u8]) -> bool {
+        self.0.get(k).unwrap().is_some()
+    }
+    fn scan_prefix(&self, p: &[u8]) -> usize {
+        self.0
+            .scan_prefix(p)
+            .fold(0, |n, e| n + usize::from(e.map(|_| true).unwrap()))
+    }
+}
+
+fn open_ours(dir: &Path, durability: Durability) -> Store {
     let o = Options {
         durability,
         checkpoint_wal_bytes: 256 << 20,
@@ -122,7 +259,8 @@ fn open_ours(dir: &std::path::Path, durability: Durability) -> Store {
     Store::open(dir, o).unwrap()
 }
 
-fn open_lmdb(dir: &std::path::Path) -> Lmdb {
+fn open_lmdb(dir: &Path) -> Lmdb {
+    std::fs::create_dir_all(dir).unwrap();
     // SAFETY: the environment is opened once, by this process only, and not reopened while
     // open (heed's requirement for memory safety of the map).
     let env = unsafe { heed::EnvOpenOptions::new().map_size(8 << 30).open(dir) }.unwrap();
@@ -132,23 +270,55 @@ fn open_lmdb(dir: &std::path::Path) -> Lmdb {
     Lmdb(env, db)
 }
 
-fn engines(root: &std::path::Path) -> Vec<Arc<dyn Engine>> {
-    let (a, b, c) = (root.join("ours"), root.join("lmdb"), root.join("redb"));
-    std::fs::create_dir_all(&b).unwrap();
-    vec![
-        Arc::new(Ours(
-            open_ours(&a, Durability::Immediate),
+fn open_sqlite(dir: &Path) -> Sqlite {
+    std::fs::create_dir_all(dir).unwrap();
+    let c = rusqlite::Connection::open(dir.join("db.sqlite")).unwrap();
+    c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    c.pragma_update(None, "synchronous", "FULL").unwrap();
+    c.execute(
+        "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID",
+        (),
+    )
+    .unwrap();
+    Sqlite(Mutex::new(c))
+}
+
+/// The engines, each opened (or created) in its own directory under `root`.
+fn open_engine(name: &str, root: &Path) -> Arc<dyn Engine> {
+    let dir = root.join(name);
+    match name {
+        "ours" => Arc::new(Ours(
+            open_ours(&dir, Durability::Immediate),
             "ours, Immediate",
         )),
-        Arc::new(open_lmdb(&b)),
-        Arc::new(Redb(redb::Database::create(c.join("db")).unwrap_or_else(
-            |_| {
-                std::fs::create_dir_all(&c).unwrap();
-                redb::Database::create(c.join("db")).unwrap()
-            },
-        ))),
-    ]
+        "ours-group" => Arc::new(Ours(
+            open_ours(
+                &dir,
+                Durability::GroupCommit {
+                    window: Duration::from_micros(100),
+                },
+            ),
+            "ours, GroupCommit 100 us",
+        )),
+        "lmdb" => Arc::new(open_lmdb(&dir)),
+        "redb" => {
+            std::fs::create_dir_all(&dir).unwrap();
+            Arc::new(Redb(redb::Database::create(dir.join("db")).unwrap()))
+        }
+        "fjall" => {
+            let db = fjall::Database::builder(&dir).open().unwrap();
+            let ks = db
+                .keyspace("kv", fjall::KeyspaceCreateOptions::default)
+                .unwrap();
+            Arc::new(Fjall(db, ks))
+        }
+        "sqlite" => Arc::new(open_sqlite(&dir)),
+        "sled" => Arc::new(Sled(sled::open(&dir).unwrap())),
+        other => unreachable!("no engine {other}"),
+    }
 }
+
+const ENGINES: [&str; 6] = ["ours", "lmdb", "redb", "fjall", "sqlite", "sled"];
 
 /// Appends 174 bytes and fdatasyncs, `n` times: what one durable commit costs at least.
 fn fdatasync_floor(dir: &std::path::Path, n: u64) -> f64 {
@@ -162,58 +332,59 @@ fn fdatasync_floor(dir: &std::path::Path, n: u64) -> f64 {
     us(t.elapsed(), n)
 }
 
+fn bench_dir() -> tempfile::TempDir {
+    tempfile::tempdir_in(std::env::var("DICTENSTEIN_BENCH_DIR").unwrap_or(".".into())).unwrap()
+}
+
+/// Durable puts from 1, 8 and 64 threads; returns (us per put on one thread, rates/s).
+fn writes(e: &Arc<dyn Engine>, single: u64, per_thread: u64) -> (f64, Vec<f64>) {
+    let t = Instant::now();
+    for i in 0..single {
+        e.put_durable(&key(i), &VALUE);
+    }
+    let one = us(t.elapsed(), single);
+    let mut rates = Vec::new();
+    for threads in [8u64, 64] {
+        let n = if threads == 64 {
+            per_thread / 4 + 1
+        } else {
+            per_thread
+        };
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for th in 0..threads {
+                let e = e.clone();
+                s.spawn(move || {
+                    for i in 0..n {
+                        e.put_durable(&key(1 << 40 | th << 20 | i), &VALUE);
+                    }
+                });
+            }
+        });
+        rates.push((threads * n) as f64 / t.elapsed().as_secs_f64());
+    }
+    (one, rates)
+}
+
 fn main() {
     let quick = std::env::var("DICTENSTEIN_BENCH_QUICK").is_ok();
-    let (single, per_thread, bulk_n, gets) = if quick {
-        (50, 20, 5_000, 5_000)
+    let (single, per_thread, bulk_n, gets, scans, replay_n) = if quick {
+        (50, 20, 5_000, 5_000, 500, 2_000)
     } else {
-        (1_000, 500, 1_000_000, 1_000_000)
+        (1_000, 500, 1_000_000, 1_000_000, 20_000, 200_000)
     };
-    let root =
-        tempfile::tempdir_in(std::env::var("DICTENSTEIN_BENCH_DIR").unwrap_or(".".into())).unwrap();
+    let root = bench_dir();
     println!("durable store, 24-byte keys, 150-byte values; times per operation");
     println!(
         "fdatasync floor (append 174 B + fdatasync): {:.1} us",
         fdatasync_floor(root.path(), single)
     );
 
-    let mut es = engines(root.path());
-    let window = Duration::from_micros(100);
-    let group = open_ours(
-        &root.path().join("ours-group"),
-        Durability::GroupCommit { window },
-    );
-    es.insert(1, Arc::new(Ours(group, "ours, GroupCommit 100 us")));
     println!("\n| engine | 1 thread durable put | 8 threads durable puts (total/s) | 64 threads (total/s) |");
     println!("|---|---|---|---|");
-    let mut next = 0u64;
-    for e in &es {
-        let t = Instant::now();
-        for _ in 0..single {
-            next += 1;
-            e.put_durable(&key(next), &VALUE);
-        }
-        let one = us(t.elapsed(), single);
-        let mut rates = Vec::new();
-        for threads in [8u64, 64] {
-            let n = if threads == 64 {
-                per_thread / 4 + 1
-            } else {
-                per_thread
-            };
-            let t = Instant::now();
-            std::thread::scope(|s| {
-                for th in 0..threads {
-                    let e = e.clone();
-                    s.spawn(move || {
-                        for i in 0..n {
-                            e.put_durable(&key(1 << 40 | th << 20 | i), &VALUE);
-                        }
-                    });
-                }
-            });
-            rates.push((threads * n) as f64 / t.elapsed().as_secs_f64());
-        }
+    for name in ["ours", "ours-group"].iter().chain(&ENGINES[1..]) {
+        let e = open_engine(name, root.path());
+        let (one, rates) = writes(&e, single, per_thread);
         println!(
             "| {} | {:.1} us ({:.0}/s) | {:.0}/s | {:.0}/s |",
             e.name(),
@@ -223,18 +394,24 @@ fn main() {
             rates[1]
         );
     }
-    drop(es);
+    drop(root);
 
-    // Bulk load, random gets, open.
-    let root2 =
-        tempfile::tempdir_in(std::env::var("DICTENSTEIN_BENCH_DIR").unwrap_or(".".into())).unwrap();
-    let es = engines(root2.path());
+    // Bulk load, random gets, prefix scans, then reopen.
+    let root = bench_dir();
     let keys: Vec<[u8; 24]> = (0..bulk_n).map(key).collect();
-    println!("\n| engine | bulk load {bulk_n} keys | random get | found |");
-    println!("|---|---|---|---|");
     let mut rng = Rng(7);
     let probe: Vec<u64> = (0..gets).map(|_| rng.next() % bulk_n).collect();
-    for e in &es {
+    // Two-byte prefixes of hashed keys: about bulk_n / 65536 keys each.
+    let prefixes: Vec<[u8; 2]> = (0..scans)
+        .map(|_| (rng.next() as u16).to_be_bytes())
+        .collect();
+    println!(
+        "\n| engine | bulk load {bulk_n} keys | random get | prefix scan (2-byte prefix) | keys scanned | reopen + first get |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mut scanned_by_all = None;
+    for name in ENGINES {
+        let e = open_engine(name, root.path());
         let t = Instant::now();
         e.bulk(&keys);
         let load = us(t.elapsed(), bulk_n);
@@ -242,25 +419,65 @@ fn main() {
         let found = probe.iter().filter(|&&i| e.get(&key(i))).count();
         let get = us(t.elapsed(), gets);
         assert_eq!(found as u64, gets, "{}", e.name());
+        let t = Instant::now();
+        let scanned: usize = prefixes.iter().map(|p| e.scan_prefix(p)).sum();
+        let scan = us(t.elapsed(), scans);
+        assert_eq!(
+            *scanned_by_all.get_or_insert(scanned),
+            scanned,
+            "{}",
+            e.name()
+        );
+        let label = e.name();
+        drop(e);
+        let t = Instant::now();
+        let e = open_engine(name, root.path());
+        assert!(e.get(&key(bulk_n / 2)), "{label}");
+        let reopen = t.elapsed();
         println!(
-            "| {} | {:.2} us/key | {:.3} us | {} |",
-            e.name(),
+            "| {} | {:.2} us/key | {:.3} us | {:.1} us | {} | {:.2} ms |",
+            label,
             load,
             get,
-            found
+            scan,
+            scanned,
+            reopen.as_secs_f64() * 1e3
         );
     }
-    drop(es);
+    let s = open_ours(&root.path().join("ours"), Durability::Immediate);
+    let st = s.stats();
+    println!(
+        "\nour checkpointed {}-key store: image {:.1} MB, index {} KB after reopen",
+        st.keys,
+        st.image_bytes as f64 / 1e6,
+        st.index_bytes / 1024
+    );
+    drop(s);
+
+    // Recovery: reopen with the WAL of `replay_n` puts to replay (no checkpoint since).
+    let dir = root.path().join("replay");
+    let s = open_ours(&dir, Durability::None);
+    for chunk in (0..replay_n).collect::<Vec<_>>().chunks(1_000) {
+        let ops = chunk
+            .iter()
+            .map(|&i| Op::Put(key(i).to_vec(), VALUE.to_vec()))
+            .collect();
+        s.write_batch(ops).unwrap();
+    }
+    for i in 0..1_000 {
+        s.put(&key(replay_n + i), &VALUE).unwrap();
+    }
+    s.close().unwrap();
     let t = Instant::now();
-    let s = open_ours(&root2.path().join("ours"), Durability::Immediate);
+    let s = open_ours(&dir, Durability::Immediate);
     let open = t.elapsed();
     let st = s.stats();
     println!(
-        "\nreopen of our checkpointed {}-key store: {:.2} ms (replayed {} records; image {:.1} MB, index {} KB)",
-        st.keys,
-        open.as_secs_f64() * 1e3,
+        "recovery: reopen replaying {} WAL records ({} keys, {:.1} MB of WAL): {:.1} ms ({:.2} us/key)",
         st.replayed_records,
-        st.image_bytes as f64 / 1e6,
-        st.index_bytes / 1024
+        st.keys,
+        st.wal_bytes as f64 / 1e6,
+        open.as_secs_f64() * 1e3,
+        us(open, st.keys)
     );
 }

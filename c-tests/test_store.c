@@ -187,6 +187,14 @@ static void bad_input(const char *dir) {
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_store_open(dir, NULL, NULL, NULL));
 
   dictenstein_store_options_default(&o);
+  CHECK(o.wal_preallocate_bytes == 64u << 20);
+  o.wal_preallocate_bytes = (uint64_t)2 << 30; /* above 1 GiB */
+  err = NULL;
+  CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_store_open(dir, &o, &s, &err));
+  check_error_object(DICTENSTEIN_INVALID_ARGUMENT, err, "wal_preallocate");
+
+  dictenstein_store_options_default(&o);
+  o.wal_preallocate_bytes = 0; /* grow with each append: still correct, only slower */
   o.max_key_len = 4;
   o.max_value_len = 4;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_store_open(dir, &o, &s, NULL));

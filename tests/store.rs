@@ -34,6 +34,9 @@ fn open_faulty(dir: &Path, d: Durability) -> (Store, FaultVfs) {
     let vfs = FaultVfs::new();
     let mut o = opts(d);
     o.vfs = Arc::new(vfs.clone());
+    // The fault model keeps file contents in memory: small steps keep it cheap, and make
+    // segments grow many times, which exercises the extension path too.
+    o.wal_preallocate = 8192;
     (Store::open(dir, o).unwrap(), vfs)
 }
 
@@ -725,4 +728,60 @@ fn sync_async_completes_under_every_policy() {
         s.set_durability(Durability::Immediate).unwrap();
         assert_eq!(s.synced_lsn(), 3);
     }
+}
+
+/// WAL segments are extended ahead of their records (sparse), so a commit's fdatasync need
+/// not commit a new file size; the tail is cut at close, and a tail left by a crash (zeros)
+/// ends recovery like a torn record: it is truncated and nothing acknowledged is lost.
+#[test]
+fn wal_segments_are_preallocated_and_trimmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let segments = |dir: &Path| -> Vec<(String, u64)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, e.metadata().unwrap().len())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut o = opts(Durability::Immediate);
+    o.wal_preallocate = 1 << 20;
+    let s = Store::open(dir.path(), o.clone()).unwrap();
+    s.put(b"a", &[7u8; 3000]).unwrap();
+    let segs = segments(dir.path());
+    assert_eq!(segs.len(), 1);
+    assert_eq!(segs[0].1, 1 << 20, "{segs:?}");
+    // A batch larger than one step grows the segment by whole steps.
+    let big: Vec<Op> = (0..400u32)
+        .map(|i| Op::Put(i.to_be_bytes().to_vec(), vec![1u8; 4000]))
+        .collect();
+    s.write_batch(big).unwrap();
+    let segs = segments(dir.path());
+    assert_eq!(segs[0].1, 2 << 20, "{segs:?}");
+    s.close().unwrap();
+    let segs = segments(dir.path());
+    assert!(segs[0].1 < 2 << 20 && segs[0].1 > 1_600_000, "{segs:?}");
+
+    // A kill leaves the preallocated zeros; the next open cuts them and replays the rest.
+    let s = Store::open(dir.path(), o.clone()).unwrap();
+    s.put(b"b", b"after reopen").unwrap();
+    std::mem::forget(s); // no close: the segment keeps its zero tail, as after a kill
+    let segs = segments(dir.path());
+    assert_eq!(segs.last().unwrap().1, 1 << 20, "{segs:?}");
+    // The forgotten handle still holds the lock: open a copy of the directory instead.
+    let copy = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.path().join(e.file_name())).unwrap();
+    }
+    let s = Store::open(copy.path(), o).unwrap();
+    assert_eq!(s.get(b"b").unwrap().unwrap(), b"after reopen");
+    assert_eq!(s.get(b"a").unwrap().unwrap(), vec![7u8; 3000]);
+    assert_eq!(s.len(), 402);
+    assert!(s.stats().replayed_records >= 3);
 }

@@ -48,6 +48,10 @@ pub struct dictenstein_store_options {
     pub max_key_len: u64,
     /// Longest value (default 1 MiB, at most 64 MiB).
     pub max_value_len: u64,
+    /// WAL segments are extended ahead of their records in steps of this many bytes (sparse:
+    /// no space is used until written), so a commit's fdatasync need not also commit a new
+    /// file length (default 64 MiB; 0 = grow with each append; at most 1 GiB).
+    pub wal_preallocate_bytes: u64,
 }
 
 /// Counters of a store (`dictenstein_store_stats_get`). Set `size` to
@@ -152,6 +156,7 @@ fn to_options(o: &dictenstein_store_options) -> Result<Options> {
             .then(|| Duration::from_millis(o.checkpoint_interval_ms)),
         max_key_len: as_usize(o.max_key_len, "options.max_key_len")?,
         max_value_len: as_usize(o.max_value_len, "options.max_value_len")?,
+        wal_preallocate: o.wal_preallocate_bytes,
         ..Options::default()
     })
 }
@@ -180,6 +185,7 @@ pub unsafe extern "C" fn dictenstein_store_options_default(
             checkpoint_interval_ms: d.checkpoint_interval.map_or(0, |i| i.as_millis() as u64),
             max_key_len: d.max_key_len as u64,
             max_value_len: d.max_value_len as u64,
+            wal_preallocate_bytes: d.wal_preallocate,
         };
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { out.write(o) };

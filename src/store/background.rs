@@ -186,8 +186,12 @@ impl Shared {
             prev_lsn,
         };
         // A file of that name can only be a leftover of a crashed creation: start it over.
+        // The zeros of the preallocated tail read as an invalid record, which is where a
+        // scan stops (see `docs/durability.md`, "Recovery").
+        let allocated = (SEGMENT_HEADER as u64).max(self.wal_preallocate);
         file.set_len(0)
             .and_then(|()| file.write_at(&header.encode(), 0))
+            .and_then(|()| file.set_len(allocated))
             .map_err(|e| Error::io("write WAL segment header", &path, e))?;
         self.fsync(&*file, &path)?;
         self.fsync_dir()?;
@@ -198,6 +202,7 @@ impl Shared {
             path,
             seq,
             offset: SEGMENT_HEADER as u64,
+            allocated,
         })
     }
 
@@ -287,7 +292,12 @@ impl Shared {
             return Ok(None);
         }
         // The old segment must be durable before a newer one exists: recovery treats a bad
-        // record in any segment but the last as corruption, not as a torn tail.
+        // record in any segment but the last as corruption, not as a torn tail. So its
+        // preallocated tail (zeros, which read as a bad record) is cut off first.
+        wal.file
+            .set_len(wal.offset)
+            .map_err(|e| Error::io("trim WAL segment", &wal.path, e))?;
+        wal.allocated = wal.offset;
         self.fsync(&*wal.file, &wal.path)?;
         self.mark_synced(last);
         let next = self.create_segment(wal.seq + 1, last)?;

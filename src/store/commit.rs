@@ -10,10 +10,11 @@ use crate::error::{Error, Result};
 use crate::store::stats::Counters;
 use crossbeam_epoch::{self as epoch, Guard};
 use parking_lot::{Condvar, Mutex};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::thread::ThreadId;
 
 pub(crate) enum Request {
     Ops(Vec<Op>),
@@ -27,6 +28,8 @@ pub(crate) struct WalState {
     pub seq: u64,
     /// Where the next record goes.
     pub offset: u64,
+    /// The file's length: records up to here need no size change (see `wal_preallocate`).
+    pub allocated: u64,
 }
 
 #[derive(Default)]
@@ -35,8 +38,21 @@ struct Queue {
     results: HashMap<u64, Result<u64>>,
     next_id: u64,
     leader: bool,
-    /// Size of the last group: a GroupCommit leader stops waiting once as many are queued.
-    last_group: usize,
+    /// The threads of the pending requests, and of the last two groups. A GroupCommit
+    /// leader waits for as many requests as there were distinct writers in the last two
+    /// groups: while one group is fsynced the next one gathers, so with N writers groups
+    /// tend to alternate between two halves; counting both halves lets the leader wait for
+    /// the writers of the group that just finished, and one fsync serves all of them.
+    pending_threads: Vec<ThreadId>,
+    recent_threads: [Vec<ThreadId>; 2],
+}
+
+impl Queue {
+    /// Distinct writers in the last two groups (1 for a single writer: no waiting).
+    fn recent_writers(&self) -> usize {
+        let all: HashSet<&ThreadId> = self.recent_threads.iter().flatten().collect();
+        all.len()
+    }
 }
 
 pub(crate) struct Commit {
@@ -96,6 +112,7 @@ impl Shared {
         let id = q.next_id;
         q.next_id += 1;
         q.pending.push((id, req));
+        q.pending_threads.push(std::thread::current().id());
         c.arrivals.notify_one();
         loop {
             if let Some(r) = q.results.remove(&id) {
@@ -109,17 +126,20 @@ impl Shared {
         }
         let policy = *self.durability.lock();
         if let Durability::GroupCommit { window } = policy {
-            // Wait for as many writers as the last group had (they are likely coming back
-            // with their next write), but never longer than the window.
+            // Wait for the writers seen lately (they are likely coming back with their next
+            // write), but never longer than the window.
             let deadline = std::time::Instant::now() + window;
-            while q.pending.len() < q.last_group.max(2) {
+            let target = q.recent_writers();
+            while q.pending.len() < target {
                 if c.arrivals.wait_until(&mut q, deadline).timed_out() {
                     break;
                 }
             }
         }
         let group = std::mem::take(&mut q.pending);
-        q.last_group = group.len();
+        let threads = std::mem::take(&mut q.pending_threads);
+        q.recent_threads.swap(0, 1);
+        q.recent_threads[0] = threads;
         drop(q);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.commit_group(&group, policy)
@@ -247,8 +267,19 @@ impl Shared {
     /// group began, so a later group never follows a partial record; if even that fails the
     /// store is poisoned.
     fn append(&self, wal: &mut WalState, buf: &[u8]) -> Result<()> {
+        let end = wal.offset + buf.len() as u64;
+        if end > wal.allocated && self.wal_preallocate > 0 {
+            // Grow ahead in whole steps; the next fsync makes the new length durable with
+            // this group's records, and later groups again write inside the file.
+            let grown = end.div_ceil(self.wal_preallocate) * self.wal_preallocate;
+            wal.file
+                .set_len(grown)
+                .map_err(|e| Error::io("extend WAL segment", &wal.path, e))?;
+            wal.allocated = grown;
+        }
         if let Err(e) = wal.file.write_at(buf, wal.offset) {
             let err = Error::io("write WAL", &wal.path, e);
+            wal.allocated = wal.offset;
             if let Err(e2) = wal.file.set_len(wal.offset) {
                 self.poison(&Error::io(
                     "truncate WAL after a failed write",

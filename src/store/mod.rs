@@ -58,6 +58,7 @@ pub(crate) struct Shared {
     store_id: u64,
     max_key_len: usize,
     max_value_len: usize,
+    wal_preallocate: u64,
     checkpoint_wal_bytes: u64,
     checkpoint_interval: Option<Duration>,
     durability: Mutex<Durability>,
@@ -281,6 +282,7 @@ impl Store {
         if self.shared.is_poisoned() {
             return Ok(());
         }
+        self.shared.trim_wal()?;
         self.shared.sync()
     }
 }
@@ -476,6 +478,17 @@ impl Shared {
     }
 
     /// Makes every record written so far durable.
+    /// Cuts the current segment's preallocated tail, so the next open reads only records
+    /// (the final fsync of the close makes the length durable).
+    fn trim_wal(&self) -> Result<()> {
+        let mut wal = self.commit.wal.lock();
+        wal.file
+            .set_len(wal.offset)
+            .map_err(|e| Error::io("trim WAL segment", &wal.path, e))?;
+        wal.allocated = wal.offset;
+        Ok(())
+    }
+
     fn sync(&self) -> Result<()> {
         if self.is_poisoned() {
             return Err(self.poison_error());

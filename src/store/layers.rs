@@ -43,7 +43,14 @@ impl Image {
                     .len(len as usize)
                     .map(file.file())
             };
-            Some(m.map_err(|e| Error::io("mmap", path, e))?)
+            let m = m.map_err(|e| Error::io("mmap", path, e))?;
+            // Lookups jump around the image: without this hint each page fault reads ahead
+            // around it, so lookups on an image that is not cached pull in far more than they
+            // touch (test `open_does_not_load_the_image`: 50 lookups made 6.3 MB resident
+            // without it, 0.75 MB with it). Random access, as LMDB does. The hint only
+            // affects performance; failing to give it is not an error.
+            let _ = m.advise(memmap2::Advice::Random);
+            Some(m)
         };
         Ok(Image {
             map,

@@ -34,8 +34,9 @@ self_cell::self_cell!(
 );
 
 /// A running fuzzy search over a snapshot; yields results in the order the options ask for
-/// (byte order of terms, or by distance then term), up to the limit. Use it from one thread
-/// at a time (it may move between threads only through the C cursor, which is documented).
+/// (byte order of terms, or by distance then term), up to the limit. It is not `Send` (the
+/// walk records damage in a `Cell`), but nothing in it is tied to a thread: the C cursor,
+/// used by one thread at a time as documented, may move between threads.
 pub struct StoreFuzzy {
     /// Keeps the versions the collected matches were read at (and the image) alive.
     _snap: Snapshot,

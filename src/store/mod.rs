@@ -185,7 +185,7 @@ impl Store {
 
     /// Number of keys.
     pub fn len(&self) -> u64 {
-        self.shared.keys.load(Ordering::Acquire)
+        self.shared.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -282,8 +282,11 @@ impl Store {
         if self.shared.is_poisoned() {
             return Ok(());
         }
-        self.shared.trim_wal()?;
-        self.shared.sync()
+        // The fsync matters more than the trim (a tail left behind is cut at the next open):
+        // a failed trim must not skip it.
+        let trimmed = self.shared.trim_wal();
+        self.shared.sync()?;
+        trimmed
     }
 }
 
@@ -315,7 +318,7 @@ impl Reader {
 
     /// Number of keys.
     pub fn len(&self) -> u64 {
-        self.shared.keys.load(Ordering::Acquire)
+        self.shared.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -391,6 +394,10 @@ impl Shared {
             .swap(epoch::Owned::new(new), Ordering::AcqRel, &g);
         // SAFETY: `old` is unlinked by the swap above and retired exactly once.
         unsafe { g.defer_destroy(old) };
+    }
+
+    fn len(&self) -> u64 {
+        self.keys.load(Ordering::Acquire)
     }
 
     fn get_with<R>(&self, key: &[u8], f: impl FnOnce(Option<&[u8]>) -> R) -> Result<R> {

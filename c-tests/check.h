@@ -71,11 +71,14 @@ static inline uint32_t check_crc32(const unsigned char *p, size_t n) {
 }
 
 /* Creates a new private directory /tmp/dictenstein-NAME-<random> in buf; 0 on success.
- * (The six X are the placeholder mkdtemp requires; it replaces them.) Test programs define
- * _XOPEN_SOURCE before including this header, which mkdtemp needs under -std=c11. */
+ * mkdtemp requires its template to end in six 'X' characters, which it replaces; they are
+ * written with memset. Test programs define _XOPEN_SOURCE before including this header,
+ * which mkdtemp needs under -std=c11. */
 static inline int check_temp_dir(char *buf, size_t cap, const char *name) {
-  int n = snprintf(buf, cap, "/tmp/dictenstein-%s-XXXXXX", name);
-  if (n < 0 || (size_t)n >= cap) return -1;
+  int n = snprintf(buf, cap, "/tmp/dictenstein-%s-", name);
+  if (n < 0 || (size_t)n + 6 >= cap) return -1;
+  memset(buf + n, 'X', 6);
+  buf[n + 6] = '\0';
   return mkdtemp(buf) ? 0 : -1;
 }
 

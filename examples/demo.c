@@ -62,7 +62,11 @@ int main(int argc, char **argv) {
   dictenstein_builder_free(b);
   double t1 = now_ms();
 
-  char dir[] = "/tmp/dictenstein-demo-XXXXXX";
+  /* mkdtemp replaces the six 'X' that must end its template. */
+  char dir[64] = "/tmp/dictenstein-demo-";
+  size_t dir_len = strlen(dir);
+  memset(dir + dir_len, 'X', 6);
+  dir[dir_len + 6] = '\0';
   if (!mkdtemp(dir)) {
     perror("mkdtemp");
     return 1;

@@ -630,8 +630,8 @@ dictenstein_status dictenstein_dict_info(const struct dictenstein_dict *dict,
  * than DICTENSTEIN_MAX_TERM_LEN; `*value` untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL
  * dict, NULL term with non-zero length).
  * A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
- * message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the term
- * is present but its value is not 8 bytes; `*value` untouched).
+ * message names the file), DICTENSTEIN_IO (a read failed) and DICTENSTEIN_VALUE_NOT_U64
+ * (the term is present but its value is not 8 bytes; `*value` untouched).
  * Threads: safe from any number of threads at once.
  *
  * # Safety
@@ -675,8 +675,8 @@ dictenstein_status dictenstein_dict_contains(const struct dictenstein_dict *dict
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_NOT_FOUND (no term is a prefix of `text`; outputs
  * untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL text with non-zero length).
  * A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
- * message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the longest
- * such term's value is not 8 bytes; outputs untouched).
+ * message names the file), DICTENSTEIN_IO (a read failed) and DICTENSTEIN_VALUE_NOT_U64
+ * (the longest such term's value is not 8 bytes; outputs untouched).
  * Cost: one walk of `text`; on a store, one lookup per candidate length, longest first, all
  * in one snapshot.
  * Threads: safe from any number of threads at once.
@@ -958,8 +958,9 @@ void dictenstein_fuzzy_options_default(struct dictenstein_fuzzy_options *options
  * Order: without DICTENSTEIN_FUZZY_ORDERED, in byte order of terms; with it, by distance and
  * then byte order. Memory: the cursor holds one edge iterator and one row per level of the
  * longest term, never the results; over a store it also holds the matches among the keys
- * written since its last checkpoint (collected when it opens; the image is streamed). Free it with `dictenstein_fuzzy_cursor_free`; it keeps
- * its data alive after the dictionary is freed.
+ * written since its last checkpoint (collected when it opens; the image is streamed). Free
+ * it with `dictenstein_fuzzy_cursor_free`; it keeps its data alive after the dictionary is
+ * freed.
  * Consistency: the cursor reads the version of the dictionary of the moment it was opened
  * (a store: one snapshot); later inserts, removes or appends do not affect it.
  * Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread

@@ -32,6 +32,23 @@ pub struct dictenstein_dict {
     pub(super) inner: Arc<AnyDict>,
 }
 
+/// The dictionary and the term of a keyed call.
+///
+/// # Safety
+/// `dict` NULL or a live dictionary; a non-NULL `term` readable for `term_len` bytes during
+/// the call.
+unsafe fn dict_term<'a>(
+    dict: *const dictenstein_dict,
+    term: *const u8,
+    term_len: usize,
+) -> crate::Result<(&'a AnyDict, &'a [u8])> {
+    // SAFETY: per this function's contract.
+    let d = unsafe { borrow(dict, "dict") }?;
+    // SAFETY: per this function's contract.
+    let t = unsafe { args::bytes(term, term_len, "term") }?;
+    Ok((&d.inner, t))
+}
+
 impl dictenstein_dict {
     pub(super) fn new(d: AnyDict) -> Self {
         dictenstein_dict { inner: Arc::new(d) }
@@ -297,8 +314,8 @@ pub unsafe extern "C" fn dictenstein_dict_info(
 /// than DICTENSTEIN_MAX_TERM_LEN; `*value` untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL
 /// dict, NULL term with non-zero length).
 /// A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
-/// message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the term
-/// is present but its value is not 8 bytes; `*value` untouched).
+/// message names the file), DICTENSTEIN_IO (a read failed) and DICTENSTEIN_VALUE_NOT_U64
+/// (the term is present but its value is not 8 bytes; `*value` untouched).
 /// Threads: safe from any number of threads at once.
 ///
 /// # Safety
@@ -313,11 +330,9 @@ pub unsafe extern "C" fn dictenstein_dict_get(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
-        let d = unsafe { borrow(dict, "dict") }?;
-        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
-        let term = unsafe { args::bytes(term, term_len, "term") }?;
-        match d.inner.get(term)? {
+        // SAFETY: the caller guarantees `dict` is NULL or live and `term` readable.
+        let (d, term) = unsafe { dict_term(dict, term, term_len) }?;
+        match d.get(term)? {
             Some(v) => {
                 // SAFETY: the caller guarantees a non-NULL `value` is writable.
                 unsafe { Out::optional(value).write(v) };
@@ -351,12 +366,10 @@ pub unsafe extern "C" fn dictenstein_dict_contains(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
-        let d = unsafe { borrow(dict, "dict") }?;
-        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
-        let term = unsafe { args::bytes(term, term_len, "term") }?;
+        // SAFETY: the caller guarantees `dict` is NULL or live and `term` readable.
+        let (d, term) = unsafe { dict_term(dict, term, term_len) }?;
         let out = Out::required(found, "found")?;
-        let present = d.inner.contains(term)?;
+        let present = d.contains(term)?;
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { out.write(present) };
         Ok(Outcome::Ok)
@@ -371,8 +384,8 @@ pub unsafe extern "C" fn dictenstein_dict_contains(
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_NOT_FOUND (no term is a prefix of `text`; outputs
 /// untouched); DICTENSTEIN_INVALID_ARGUMENT (NULL dict, NULL text with non-zero length).
 /// A store (`dictenstein_store_dict`) adds: DICTENSTEIN_CORRUPT (its image is damaged; the
-/// message names the file) and DICTENSTEIN_IO (a read failed), and DICTENSTEIN_VALUE_NOT_U64 (the longest
-/// such term's value is not 8 bytes; outputs untouched).
+/// message names the file), DICTENSTEIN_IO (a read failed) and DICTENSTEIN_VALUE_NOT_U64
+/// (the longest such term's value is not 8 bytes; outputs untouched).
 /// Cost: one walk of `text`; on a store, one lookup per candidate length, longest first, all
 /// in one snapshot.
 /// Threads: safe from any number of threads at once.
@@ -587,11 +600,9 @@ pub unsafe extern "C" fn dictenstein_dict_insert(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
-        let d = unsafe { borrow(dict, "dict") }?;
-        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
-        let term = unsafe { args::bytes(term, term_len, "term") }?;
-        let added = d.inner.insert(term, value)?;
+        // SAFETY: the caller guarantees `dict` is NULL or live and `term` readable.
+        let (d, term) = unsafe { dict_term(dict, term, term_len) }?;
+        let added = d.insert(term, value)?;
         // SAFETY: the caller guarantees a non-NULL `inserted` is writable.
         unsafe { Out::optional(inserted).write(added) };
         Ok(Outcome::Ok)
@@ -619,11 +630,9 @@ pub unsafe extern "C" fn dictenstein_dict_upsert(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
-        let d = unsafe { borrow(dict, "dict") }?;
-        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
-        let term = unsafe { args::bytes(term, term_len, "term") }?;
-        let old = d.inner.upsert(term, value)?;
+        // SAFETY: the caller guarantees `dict` is NULL or live and `term` readable.
+        let (d, term) = unsafe { dict_term(dict, term, term_len) }?;
+        let old = d.upsert(term, value)?;
         // SAFETY: the caller guarantees non-NULL outputs are writable.
         unsafe {
             if let Some(v) = old {
@@ -656,11 +665,9 @@ pub unsafe extern "C" fn dictenstein_dict_remove(
     error: *mut *mut dictenstein_error,
 ) -> dictenstein_status {
     boundary(error, || {
-        // SAFETY: the caller guarantees `dict` is NULL or a live dictionary.
-        let d = unsafe { borrow(dict, "dict") }?;
-        // SAFETY: the caller guarantees `term` is readable for `term_len` bytes.
-        let term = unsafe { args::bytes(term, term_len, "term") }?;
-        match d.inner.remove(term)? {
+        // SAFETY: the caller guarantees `dict` is NULL or live and `term` readable.
+        let (d, term) = unsafe { dict_term(dict, term, term_len) }?;
+        match d.remove(term)? {
             Some(v) => {
                 // SAFETY: the caller guarantees a non-NULL `value` is writable.
                 unsafe { Out::optional(value).write(v) };

@@ -282,8 +282,9 @@ pub unsafe extern "C" fn dictenstein_fuzzy_options_default(
 /// Order: without DICTENSTEIN_FUZZY_ORDERED, in byte order of terms; with it, by distance and
 /// then byte order. Memory: the cursor holds one edge iterator and one row per level of the
 /// longest term, never the results; over a store it also holds the matches among the keys
-/// written since its last checkpoint (collected when it opens; the image is streamed). Free it with `dictenstein_fuzzy_cursor_free`; it keeps
-/// its data alive after the dictionary is freed.
+/// written since its last checkpoint (collected when it opens; the image is streamed). Free
+/// it with `dictenstein_fuzzy_cursor_free`; it keeps its data alive after the dictionary is
+/// freed.
 /// Consistency: the cursor reads the version of the dictionary of the moment it was opened
 /// (a store: one snapshot); later inserts, removes or appends do not affect it.
 /// Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread

@@ -32,4 +32,6 @@ set_target_properties(dictenstein::dictenstein PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${CMAKE_CURRENT_SOURCE_DIR}/include")
 
 set(DICTENSTEIN_SHARED_LIBRARY "${_lib_dir}/${_real}" CACHE INTERNAL "")
+set(DICTENSTEIN_LIB_DIR "${_lib_dir}" CACHE INTERNAL "")
+set(DICTENSTEIN_REAL_FILE "${_real}" CACHE INTERNAL "")
 set(DICTENSTEIN_SONAME "${_soname}" CACHE INTERNAL "")

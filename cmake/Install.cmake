@@ -1,5 +1,5 @@
-# Install rules: the header, the shared library with its SONAME chain, the static library, a
-# pkg-config file and a CMake config package. Both package files find the prefix relative to
+# Install rules: the header, the shared library with its SONAME chain, the static library, the
+# command-line tool, a pkg-config file and a CMake config package. Both package files find the prefix relative to
 # themselves, so `cmake --install build --prefix DIR` works whatever prefix was configured.
 
 include(GNUInstallDirs)
@@ -21,6 +21,7 @@ install(FILES
   DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 install(FILES "${DICTENSTEIN_LIB_DIR}/libdictenstein.a" DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+install(PROGRAMS "${DICTENSTEIN_CLI}" DESTINATION "${CMAKE_INSTALL_BINDIR}")
 
 # pkg-config: ${pcfiledir} is <prefix>/<libdir>/pkgconfig; the way back up depends on libdir's depth.
 file(RELATIVE_PATH DICTENSTEIN_PC_PREFIX_FROM_PCDIR

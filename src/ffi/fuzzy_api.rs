@@ -1,21 +1,15 @@
 //! Exported functions for fuzzy search: options, cursors over any dictionary (one result or a
 //! batch per call) and the edit distances themselves. Conventions as in `dict_api`.
 
-use super::any::{u64_value, AnyDict, DawgRepr, SamRepr};
+use super::any_fuzzy::{AnyFuzzy, FuzzySource};
 use super::args::{self, Out};
 use super::boundary::{boundary, Outcome};
 use super::dict_api::dictenstein_dict;
 use super::error_obj::dictenstein_error;
 use super::handles::{borrow, borrow_mut, free_handle, new_handle};
 use super::status::dictenstein_status;
-use crate::dat::DatNode;
-use crate::dawg::{DawgFileNode, DawgNode};
-use crate::dict::Dictionary;
 use crate::error::{Error, Result};
-use crate::fuzzy::{FuzzyOptions, FuzzySearch, Match, Metric, Units};
-use crate::sam::{SamFileNode, SamNode};
-use crate::store::{Reader, StoreFuzzy, StoreMatch};
-use std::sync::Arc;
+use crate::fuzzy::{FuzzyOptions, Metric, Units};
 
 /// Metric: insertions, deletions and substitutions cost 1 (Levenshtein).
 pub const DICTENSTEIN_METRIC_LEVENSHTEIN: u32 = 0;
@@ -105,126 +99,6 @@ pub struct dictenstein_fuzzy_match {
     pub term_len: usize,
     pub distance: u32,
     pub value: u64,
-}
-
-/// What a fuzzy cursor reads: the data of one version of the dictionary.
-enum FuzzySource {
-    /// Immutable kinds: the handle itself.
-    Dict(Arc<AnyDict>),
-    Dawg(Arc<DawgRepr>),
-    Sam(Arc<SamRepr>),
-    /// A store: the search takes its own snapshot when it opens.
-    Store(Reader),
-}
-
-/// A running search over any kind the cursor can snapshot.
-enum AnyFuzzy<'a> {
-    DoubleArray(FuzzySearch<DatNode<'a>>),
-    DawgMem(FuzzySearch<DawgNode<'a>>),
-    DawgFile(FuzzySearch<DawgFileNode<'a>>),
-    SamMem(FuzzySearch<SamNode<'a>>),
-    SamFile(FuzzySearch<SamFileNode<'a>>),
-    Store {
-        search: StoreFuzzy,
-        /// The result last returned, which the caller's term pointer sees.
-        current: Option<StoreMatch>,
-        /// Return `current` again at the next call (see [`AnyFuzzy::hold`]).
-        held: bool,
-    },
-}
-
-/// One result as the C API reports it. `value` is an error for a store value that is not a
-/// `u64`; the term and distance are reported anyway.
-struct Hit<'a> {
-    term: &'a [u8],
-    distance: u32,
-    value: Result<u64>,
-}
-
-impl<'a> From<Match<'a>> for Hit<'a> {
-    fn from(m: Match<'a>) -> Self {
-        Hit {
-            term: m.term,
-            distance: m.distance,
-            value: Ok(m.value),
-        }
-    }
-}
-
-impl AnyFuzzy<'_> {
-    /// The next result; an `Err` is a failed read of a store (I/O, damage), after which the
-    /// search ends.
-    fn next_hit(&mut self) -> Result<Option<Hit<'_>>> {
-        Ok(match self {
-            AnyFuzzy::DoubleArray(s) => s.next_match().map(Hit::from),
-            AnyFuzzy::DawgMem(s) => s.next_match().map(Hit::from),
-            AnyFuzzy::DawgFile(s) => s.next_match().map(Hit::from),
-            AnyFuzzy::SamMem(s) => s.next_match().map(Hit::from),
-            AnyFuzzy::SamFile(s) => s.next_match().map(Hit::from),
-            AnyFuzzy::Store {
-                search,
-                current,
-                held,
-            } => {
-                if !std::mem::take(held) {
-                    *current = search.next().transpose()?;
-                }
-                current.as_ref().map(|m| Hit {
-                    term: &m.term,
-                    distance: m.distance,
-                    value: u64_value(&m.value),
-                })
-            }
-        })
-    }
-
-    /// Makes the next call return the last result again. Only a store's results can need it
-    /// (a batch stops before a value that is not a `u64`, so that one is reported alone).
-    fn hold(&mut self) {
-        if let AnyFuzzy::Store { held, .. } = self {
-            *held = true;
-        }
-    }
-}
-
-impl FuzzySource {
-    fn of(dict: &Arc<AnyDict>) -> Result<Self> {
-        Ok(match &**dict {
-            AnyDict::DoubleArray(_) => FuzzySource::Dict(Arc::clone(dict)),
-            AnyDict::Dawg(lock) => FuzzySource::Dawg(Arc::clone(&lock.read())),
-            AnyDict::Sam(lock) => FuzzySource::Sam(Arc::clone(&lock.read())),
-            AnyDict::Store(r) => FuzzySource::Store(r.clone()),
-            AnyDict::Art(_) => {
-                return Err(Error::Unsupported {
-                    operation: "fuzzy cursors (they read one snapshot, and snapshots of the \
-                                adaptive radix trie are not built yet)",
-                    backend: "adaptive radix trie",
-                })
-            }
-        })
-    }
-
-    fn search(&self, query: &[u8], opts: &FuzzyOptions) -> Result<AnyFuzzy<'_>> {
-        Ok(match self {
-            FuzzySource::Dict(d) => match &**d {
-                AnyDict::DoubleArray(d) => AnyFuzzy::DoubleArray(d.fuzzy(query, opts)?),
-                other => unreachable!("{} is snapshotted by kind", other.kind().name()),
-            },
-            FuzzySource::Dawg(r) => match &**r {
-                DawgRepr::Mem(d) => AnyFuzzy::DawgMem(d.fuzzy(query, opts)?),
-                DawgRepr::File(d) => AnyFuzzy::DawgFile(d.fuzzy(query, opts)?),
-            },
-            FuzzySource::Sam(r) => match &**r {
-                SamRepr::Mem(s) => AnyFuzzy::SamMem(s.fuzzy(query, opts)?),
-                SamRepr::File(s) => AnyFuzzy::SamFile(s.fuzzy(query, opts)?),
-            },
-            FuzzySource::Store(r) => AnyFuzzy::Store {
-                search: r.snapshot().fuzzy(query, opts)?,
-                current: None,
-                held: false,
-            },
-        })
-    }
 }
 
 self_cell::self_cell!(

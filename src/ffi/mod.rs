@@ -4,6 +4,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod any;
+mod any_fuzzy;
 mod args;
 mod boundary;
 mod dict_api;
@@ -15,7 +16,8 @@ mod status;
 mod store_api;
 mod version;
 
-pub use any::{AnyDict, DictKind};
+pub use any::{AnyBuilder, AnyDict, AnyWalk, CursorSource, DictKind, WalkEntry};
+pub use any_fuzzy::{AnyFuzzy, FuzzySource, Hit};
 pub use dict_api::*;
 pub use error_obj::*;
 pub use fuzzy_api::*;

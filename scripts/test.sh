@@ -3,7 +3,8 @@
 #  1. cargo tests (unit, property, header-vs-cbindgen, conformance) and clippy with -D warnings
 #  2. the benchmarks in quick mode, so they never rot
 #  3. the C tests through CMake/CTest
-#  4. the same C tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+#  4. the Go binding's tests (cgocheck=2, race detector), against an installed copy
+#  5. the same C tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -29,6 +30,18 @@ echo "== C tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure
+
+echo "== Go binding (against an install in build/stage)"
+rm -rf build/stage
+cmake --install build --prefix build/stage >/dev/null
+(
+  cd bindings/go
+  export PKG_CONFIG_PATH="$PWD/../../build/stage/lib/pkgconfig" LD_LIBRARY_PATH="$PWD/../../build/stage/lib"
+  export GODEBUG=cgocheck=2
+  go vet ./...
+  go test -count=1 -race ./...
+  go run ./example | grep -q '^visits -> 1$'
+)
 
 echo "== C tests under AddressSanitizer + UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDICTENSTEIN_SANITIZE=ON >/dev/null

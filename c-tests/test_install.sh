@@ -68,6 +68,13 @@ check "C program (static, pkg-config Libs.private) runs" expect_words "$work/pc_
 check "static program (pkg-config) does not need libdictenstein.so" \
   sh -c "! readelf -d '$work/pc_static' | grep -q libdictenstein"
 
+if [ -f "$prefix/share/java/dictenstein.jar" ]; then
+  echo "-- Java, from the installed jar and JNI library"
+  check "JNI library installed beside libdictenstein" test -f "$lib/libdictenstein_jni.so"
+  javac -d "$work/java" -cp "$prefix/share/java/dictenstein.jar" "$src/bindings/java/example/Example.java"
+  check "Java example runs against the install" sh -c "java -Djava.library.path='$lib' -cp '$prefix/share/java/dictenstein.jar:$work/java' Example | grep -q '^visits -> 1$'"
+fi
+
 echo "-- relocation"
 mv "$prefix" "$work/moved"
 check "pkg-config follows a moved prefix" sh -c "PKG_CONFIG_PATH='$work/moved/lib/pkgconfig' pkg-config --cflags dictenstein | grep -q -- '-I$work/moved/lib/pkgconfig/../../include'"

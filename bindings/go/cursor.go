@@ -42,7 +42,7 @@ func (d *Dict) Prefix(prefix []byte) (*Cursor, error) {
 		var ch *C.dictenstein_cursor
 		var cerr *C.dictenstein_error
 		if st := C.dictenstein_dict_prefix_cursor(h, p, n, &ch, &cerr); st != C.DICTENSTEIN_OK {
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 		c = newCursor(ch)
 		return nil
@@ -67,7 +67,7 @@ func (d *Dict) Range(lo, hi []byte) (*Cursor, error) {
 		var ch *C.dictenstein_cursor
 		var cerr *C.dictenstein_error
 		if st := C.dictenstein_dict_range_cursor(h, lp, ln, hp, hn, flags, &ch, &cerr); st != C.DICTENSTEIN_OK {
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 		c = newCursor(ch)
 		return nil
@@ -93,13 +93,13 @@ func (c *Cursor) Next() bool {
 		return true
 	case C.DICTENSTEIN_VALUE_NOT_U64:
 		// A store value that is not 8 bytes: the term is reported, the value is not.
-		c.term, c.value, c.valueErr = gobytes(t, n), 0, failure(st, cerr)
+		c.term, c.value, c.valueErr = gobytes(t, n), 0, failure(st, &cerr)
 		return true
 	case C.DICTENSTEIN_END:
 		c.closeLocked()
 		return false
 	}
-	c.err = failure(st, cerr)
+	c.err = failure(st, &cerr)
 	c.closeLocked()
 	return false
 }

@@ -83,7 +83,7 @@ func Open(path string, verify bool) (*Dict, error) {
 	var h *C.dictenstein_dict
 	var cerr *C.dictenstein_error
 	if st := C.dictenstein_dict_open(p, flags, &h, &cerr); st != C.DICTENSTEIN_OK {
-		return nil, failure(st, cerr)
+		return nil, failure(st, &cerr)
 	}
 	return newDict(h), nil
 }
@@ -93,7 +93,7 @@ func New(kind Kind) (*Dict, error) {
 	var h *C.dictenstein_dict
 	var cerr *C.dictenstein_error
 	if st := C.dictenstein_dict_new(C.uint32_t(kind), &h, &cerr); st != C.DICTENSTEIN_OK {
-		return nil, failure(st, cerr)
+		return nil, failure(st, &cerr)
 	}
 	return newDict(h), nil
 }
@@ -123,7 +123,7 @@ func (d *Dict) Save(path string) error {
 	defer freeC(p)
 	return d.with(func(h *C.dictenstein_dict) error {
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_dict_save(h, p, &cerr), cerr)
+		return check(C.dictenstein_dict_save(h, p, &cerr), &cerr)
 	})
 }
 
@@ -132,7 +132,7 @@ func (d *Dict) Save(path string) error {
 func (d *Dict) Verify() error {
 	return d.with(func(h *C.dictenstein_dict) error {
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_dict_verify(h, &cerr), cerr)
+		return check(C.dictenstein_dict_verify(h, &cerr), &cerr)
 	})
 }
 
@@ -152,7 +152,7 @@ func (d *Dict) Info() (Info, error) {
 		var kind C.uint32_t
 		var n, size C.uint64_t
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_dict_info(h, &kind, &n, &size, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_dict_info(h, &kind, &n, &size, &cerr), &cerr); err != nil {
 			return err
 		}
 		info = Info{Kind: Kind(kind), Len: uint64(n), SizeBytes: uint64(size)}
@@ -175,7 +175,7 @@ func (d *Dict) Get(term []byte) (value uint64, found bool, err error) {
 		case C.DICTENSTEIN_NOT_FOUND:
 			return nil
 		}
-		return failure(st, cerr)
+		return failure(st, &cerr)
 	})
 	return value, found, err
 }
@@ -191,7 +191,7 @@ func (d *Dict) Contains(term []byte) (bool, error) {
 	err := d.with(func(h *C.dictenstein_dict) error {
 		p, n := cbytes(term)
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_dict_contains(h, p, n, &found, &cerr), cerr)
+		return check(C.dictenstein_dict_contains(h, p, n, &found, &cerr), &cerr)
 	})
 	return bool(found), err
 }
@@ -211,7 +211,7 @@ func (d *Dict) LongestPrefix(text []byte) (length int, value uint64, found bool,
 		case C.DICTENSTEIN_NOT_FOUND:
 			return nil
 		}
-		return failure(st, cerr)
+		return failure(st, &cerr)
 	})
 	return length, value, found, err
 }
@@ -222,7 +222,7 @@ func (d *Dict) Insert(term []byte, value uint64) (inserted bool, err error) {
 		p, n := cbytes(term)
 		var ok C.bool
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_dict_insert(h, p, n, C.uint64_t(value), &ok, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_dict_insert(h, p, n, C.uint64_t(value), &ok, &cerr), &cerr); err != nil {
 			return err
 		}
 		inserted = bool(ok)
@@ -238,7 +238,7 @@ func (d *Dict) Upsert(term []byte, value uint64) (previous uint64, replaced bool
 		var prev C.uint64_t
 		var rep C.bool
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_dict_upsert(h, p, n, C.uint64_t(value), &prev, &rep, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_dict_upsert(h, p, n, C.uint64_t(value), &prev, &rep, &cerr), &cerr); err != nil {
 			return err
 		}
 		previous, replaced = uint64(prev), bool(rep)
@@ -261,7 +261,7 @@ func (d *Dict) Remove(term []byte) (value uint64, removed bool, err error) {
 		case C.DICTENSTEIN_NOT_FOUND:
 			return nil
 		}
-		return failure(st, cerr)
+		return failure(st, &cerr)
 	})
 	return value, removed, err
 }
@@ -277,7 +277,7 @@ func NewBuilder(kind Kind) (*Builder, error) {
 	var h *C.dictenstein_builder
 	var cerr *C.dictenstein_error
 	if st := C.dictenstein_builder_new(C.uint32_t(kind), &h, &cerr); st != C.DICTENSTEIN_OK {
-		return nil, failure(st, cerr)
+		return nil, failure(st, &cerr)
 	}
 	b := &Builder{h: h}
 	runtime.SetFinalizer(b, (*Builder).Close)
@@ -293,7 +293,7 @@ func (b *Builder) Add(term []byte, value uint64) error {
 	}
 	p, n := cbytes(term)
 	var cerr *C.dictenstein_error
-	return check(C.dictenstein_builder_add(b.h, p, n, C.uint64_t(value), &cerr), cerr)
+	return check(C.dictenstein_builder_add(b.h, p, n, C.uint64_t(value), &cerr), &cerr)
 }
 
 // Finish builds the dictionary. The builder is spent afterwards (Add returns an error).
@@ -306,7 +306,7 @@ func (b *Builder) Finish() (*Dict, error) {
 	var h *C.dictenstein_dict
 	var cerr *C.dictenstein_error
 	if st := C.dictenstein_builder_finish(b.h, &h, &cerr); st != C.DICTENSTEIN_OK {
-		return nil, failure(st, cerr)
+		return nil, failure(st, &cerr)
 	}
 	return newDict(h), nil
 }

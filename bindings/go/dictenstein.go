@@ -103,9 +103,15 @@ func Version() string {
 	return C.GoString(C.dictenstein_version(nil, nil, nil))
 }
 
-// failure turns a status and its error object into an *Error, freeing the object.
-func failure(st C.dictenstein_status, cerr *C.dictenstein_error) error {
+// failure turns a status and its error object into an *Error, freeing the object. The object
+// is passed by address and read here, after the call that set it: in
+// `failure(C.f(&cerr), cerr)` Go may read cerr before calling C.f.
+func failure(st C.dictenstein_status, cerrp **C.dictenstein_error) error {
 	e := &Error{Status: Status(st)}
+	var cerr *C.dictenstein_error
+	if cerrp != nil {
+		cerr = *cerrp
+	}
 	if cerr != nil {
 		e.Message = C.GoString(C.dictenstein_error_message(cerr))
 		C.dictenstein_error_free(cerr)
@@ -114,11 +120,11 @@ func failure(st C.dictenstein_status, cerr *C.dictenstein_error) error {
 }
 
 // check is failure for calls whose only success is OK.
-func check(st C.dictenstein_status, cerr *C.dictenstein_error) error {
+func check(st C.dictenstein_status, cerrp **C.dictenstein_error) error {
 	if st == C.DICTENSTEIN_OK {
 		return nil
 	}
-	return failure(st, cerr)
+	return failure(st, cerrp)
 }
 
 // cbytes passes a Go slice to C for the duration of one call: C only reads it and keeps

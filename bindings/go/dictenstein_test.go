@@ -190,6 +190,12 @@ func TestSaveOpenAndDamage(t *testing.T) {
 	if _, err := New(Kind(99)); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("bad kind: %v", err)
 	}
+	// Every error carries the library's message, not only its status.
+	_, err = Build(KindDoubleArray, []string{string(make([]byte, 70000))})
+	var e *Error
+	if !errors.As(err, &e) || len(e.Message) < 10 {
+		t.Fatalf("no detailed message: %#v", err)
+	}
 }
 
 func TestSuffixAutomaton(t *testing.T) {

@@ -96,7 +96,7 @@ func (d *Dict) Fuzzy(query []byte, opts FuzzyOptions) (*FuzzyCursor, error) {
 		var ch *C.dictenstein_fuzzy_cursor
 		var cerr *C.dictenstein_error
 		if st := C.dictenstein_dict_fuzzy_cursor(h, p, n, &copts, &ch, &cerr); st != C.DICTENSTEIN_OK {
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 		c = &FuzzyCursor{h: ch, batch: make([]C.dictenstein_fuzzy_match, fuzzyBatch)}
 		runtime.SetFinalizer(c, (*FuzzyCursor).Close)
@@ -143,12 +143,12 @@ func (c *FuzzyCursor) fill() bool {
 	switch st {
 	case C.DICTENSTEIN_OK:
 	case C.DICTENSTEIN_VALUE_NOT_U64:
-		valueErr = failure(st, cerr)
+		valueErr = failure(st, &cerr)
 	case C.DICTENSTEIN_END:
 		c.closeLocked()
 		return false
 	default:
-		c.err = failure(st, cerr)
+		c.err = failure(st, &cerr)
 		c.closeLocked()
 		return false
 	}
@@ -196,6 +196,6 @@ func EditDistance(metric Metric, codePoints bool, a, b []byte) (uint64, error) {
 	bp, bn := cbytes(b)
 	var dist C.uint64_t
 	var cerr *C.dictenstein_error
-	err := check(C.dictenstein_edit_distance(C.uint32_t(metric), units, ap, an, bp, bn, &dist, &cerr), cerr)
+	err := check(C.dictenstein_edit_distance(C.uint32_t(metric), units, ap, an, bp, bn, &dist, &cerr), &cerr)
 	return uint64(dist), err
 }

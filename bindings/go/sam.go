@@ -14,7 +14,7 @@ func (d *Dict) AppendText(text []byte) (id uint32, err error) {
 		p, n := cbytes(text)
 		var cid C.uint32_t
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_dict_append_text(h, p, n, &cid, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_dict_append_text(h, p, n, &cid, &cerr), &cerr); err != nil {
 			return err
 		}
 		id = uint32(cid)
@@ -29,7 +29,7 @@ func (d *Dict) CountOccurrences(pattern []byte) (count uint64, err error) {
 		p, n := cbytes(pattern)
 		var c C.uint64_t
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_dict_count_occurrences(h, p, n, &c, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_dict_count_occurrences(h, p, n, &c, &cerr), &cerr); err != nil {
 			return err
 		}
 		count = uint64(c)
@@ -53,7 +53,7 @@ func (d *Dict) Occurrences(pattern []byte, limit int) ([]Occurrence, error) {
 		var cur *C.dictenstein_occurrence_cursor
 		var cerr *C.dictenstein_error
 		if st := C.dictenstein_dict_occurrence_cursor(h, p, n, &cur, &cerr); st != C.DICTENSTEIN_OK {
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 		defer C.dictenstein_occurrence_cursor_free(cur)
 		batch := make([]C.dictenstein_occurrence, 256)
@@ -64,7 +64,7 @@ func (d *Dict) Occurrences(pattern []byte, limit int) ([]Occurrence, error) {
 				break
 			}
 			if st != C.DICTENSTEIN_OK {
-				return failure(st, cerr)
+				return failure(st, &cerr)
 			}
 			for _, o := range batch[:written] {
 				out = append(out, Occurrence{Text: uint32(o.text_id), Offset: uint64(o.offset)})

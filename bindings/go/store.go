@@ -98,7 +98,7 @@ func OpenStore(dir string, opts *StoreOptions) (*Store, error) {
 	var h *C.dictenstein_store
 	var cerr *C.dictenstein_error
 	if st := C.dictenstein_store_open(p, &copts, &h, &cerr); st != C.DICTENSTEIN_OK {
-		return nil, failure(st, cerr)
+		return nil, failure(st, &cerr)
 	}
 	s := &Store{h: h}
 	runtime.SetFinalizer(s, (*Store).finalize)
@@ -123,7 +123,7 @@ func (s *Store) Close() error {
 	st := C.dictenstein_store_close(s.h, &cerr)
 	s.h = nil
 	runtime.SetFinalizer(s, nil)
-	return check(st, cerr)
+	return check(st, &cerr)
 }
 
 func (s *Store) with(f func(h *C.dictenstein_store) error) error {
@@ -141,7 +141,7 @@ func (s *Store) Put(key, value []byte) error {
 		kp, kn := cbytes(key)
 		vp, vn := cbytes(value)
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_store_put(h, kp, kn, vp, vn, &cerr), cerr)
+		return check(C.dictenstein_store_put(h, kp, kn, vp, vn, &cerr), &cerr)
 	})
 }
 
@@ -150,7 +150,7 @@ func (s *Store) Remove(key []byte) error {
 	return s.with(func(h *C.dictenstein_store) error {
 		kp, kn := cbytes(key)
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_store_remove(h, kp, kn, &cerr), cerr)
+		return check(C.dictenstein_store_remove(h, kp, kn, &cerr), &cerr)
 	})
 }
 
@@ -174,7 +174,7 @@ func (s *Store) Get(key []byte) (value []byte, found bool, err error) {
 				buf = make([]byte, n)
 				continue
 			}
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 	})
 	return value, found, err
@@ -193,7 +193,7 @@ func (s *Store) Contains(key []byte) (found bool, err error) {
 		case C.DICTENSTEIN_NOT_FOUND:
 			return nil
 		}
-		return failure(st, cerr)
+		return failure(st, &cerr)
 	})
 	return found, err
 }
@@ -204,7 +204,7 @@ func (s *Store) Increment(key []byte, delta uint64) (newValue uint64, err error)
 		kp, kn := cbytes(key)
 		var v C.uint64_t
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_store_increment(h, kp, kn, C.uint64_t(delta), &v, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_store_increment(h, kp, kn, C.uint64_t(delta), &v, &cerr), &cerr); err != nil {
 			return err
 		}
 		newValue = uint64(v)
@@ -218,7 +218,7 @@ func (s *Store) Len() (n uint64, err error) {
 	err = s.with(func(h *C.dictenstein_store) error {
 		var c C.uint64_t
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_store_len(h, &c, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_store_len(h, &c, &cerr), &cerr); err != nil {
 			return err
 		}
 		n = uint64(c)
@@ -231,7 +231,7 @@ func (s *Store) Len() (n uint64, err error) {
 func (s *Store) Sync() error {
 	return s.with(func(h *C.dictenstein_store) error {
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_store_sync(h, &cerr), cerr)
+		return check(C.dictenstein_store_sync(h, &cerr), &cerr)
 	})
 }
 
@@ -244,7 +244,7 @@ func (s *Store) Checkpoint(compact bool) error {
 	}
 	return s.with(func(h *C.dictenstein_store) error {
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_store_checkpoint(h, c, &cerr), cerr)
+		return check(C.dictenstein_store_checkpoint(h, c, &cerr), &cerr)
 	})
 }
 
@@ -253,7 +253,7 @@ func (s *Store) Checkpoint(compact bool) error {
 func (s *Store) SetDurability(d Durability, interval time.Duration) error {
 	return s.with(func(h *C.dictenstein_store) error {
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_store_set_durability(h, C.uint32_t(d), C.uint64_t(interval/time.Microsecond), &cerr), cerr)
+		return check(C.dictenstein_store_set_durability(h, C.uint32_t(d), C.uint64_t(interval/time.Microsecond), &cerr), &cerr)
 	})
 }
 
@@ -265,7 +265,7 @@ func (s *Store) Dict() (*Dict, error) {
 		var dh *C.dictenstein_dict
 		var cerr *C.dictenstein_error
 		if st := C.dictenstein_store_dict(h, &dh, &cerr); st != C.DICTENSTEIN_OK {
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 		d = newDict(dh)
 		return nil
@@ -291,7 +291,7 @@ func (s *Store) Stats() (StoreStats, error) {
 		var c C.dictenstein_store_stats
 		c.size = C.size_t(C.sizeof_dictenstein_store_stats)
 		var cerr *C.dictenstein_error
-		if err := check(C.dictenstein_store_stats_get(h, &c, &cerr), cerr); err != nil {
+		if err := check(C.dictenstein_store_stats_get(h, &c, &cerr), &cerr); err != nil {
 			return err
 		}
 		out = StoreStats{
@@ -352,13 +352,13 @@ func (s *Store) WriteBatch(b *Batch) error {
 			vp, vn := cbytes(op.value)
 			st = C.dictenstein_batch_put(cb, kp, kn, vp, vn, &cerr)
 		}
-		if err := check(st, cerr); err != nil {
+		if err := check(st, &cerr); err != nil {
 			return err
 		}
 	}
 	return s.with(func(h *C.dictenstein_store) error {
 		var cerr *C.dictenstein_error
-		return check(C.dictenstein_store_write_batch(h, cb, &cerr), cerr)
+		return check(C.dictenstein_store_write_batch(h, cb, &cerr), &cerr)
 	})
 }
 
@@ -402,7 +402,7 @@ func (s *Store) cursor(lo, hi []byte, prefix bool) (*StoreCursor, error) {
 		var ch *C.dictenstein_store_cursor
 		var cerr *C.dictenstein_error
 		if st := C.dictenstein_store_cursor_open(h, lp, ln, hp, hn, mode, &ch, &cerr); st != C.DICTENSTEIN_OK {
-			return failure(st, cerr)
+			return failure(st, &cerr)
 		}
 		c = &StoreCursor{h: ch}
 		runtime.SetFinalizer(c, (*StoreCursor).Close)
@@ -430,7 +430,7 @@ func (c *StoreCursor) Next() bool {
 		c.closeLocked()
 		return false
 	}
-	c.err = failure(st, cerr)
+	c.err = failure(st, &cerr)
 	c.closeLocked()
 	return false
 }

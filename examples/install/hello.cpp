@@ -9,11 +9,13 @@
 
 namespace {
 
-// Turns a failed status into an exception carrying the library's message.
-void check(dictenstein_status st, dictenstein_error *err) {
+// Turns a failed status into an exception carrying the library's message. `err` is taken by
+// address: in check(f(&e), e) C++ may read e before f has set it.
+void check(dictenstein_status st, dictenstein_error **err) {
   if (st == DICTENSTEIN_OK) return;
-  std::string msg = std::string(dictenstein_status_name(st)) + ": " + dictenstein_error_message(err);
-  dictenstein_error_free(err);
+  dictenstein_error *e = err ? *err : nullptr;
+  std::string msg = std::string(dictenstein_status_name(st)) + ": " + (e ? dictenstein_error_message(e) : "");
+  dictenstein_error_free(e);
   throw std::runtime_error(msg);
 }
 
@@ -35,20 +37,20 @@ int main(int argc, char **argv) try {
 
   dictenstein_error *err = nullptr;
   dictenstein_store *raw = nullptr;
-  check(dictenstein_store_open(argv[1], &opts, &raw, &err), err);
+  check(dictenstein_store_open(argv[1], &opts, &raw, &err), &err);
   Store store(raw);
 
   std::string key = "greeting", value = "hello from C++";
-  check(dictenstein_store_put(store.get(), bytes(key), key.size(), bytes(value), value.size(), &err), err);
+  check(dictenstein_store_put(store.get(), bytes(key), key.size(), bytes(value), value.size(), &err), &err);
 
   std::string out(64, '\0');
   size_t len = 0;
   check(dictenstein_store_get(store.get(), bytes(key), key.size(),
-                              reinterpret_cast<uint8_t *>(&out[0]), out.size(), &len, &err), err);
+                              reinterpret_cast<uint8_t *>(&out[0]), out.size(), &len, &err), &err);
   out.resize(len);
   std::printf("%s -> %s\n", key.c_str(), out.c_str());
   // Closing fsyncs and can fail, so do it explicitly rather than only in the deleter.
-  check(dictenstein_store_close(store.release(), &err), err);
+  check(dictenstein_store_close(store.release(), &err), &err);
   return 0;
 } catch (const std::exception &e) {
   std::fprintf(stderr, "%s\n", e.what());

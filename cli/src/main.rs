@@ -142,7 +142,6 @@ impl Default for Out {
 }
 
 impl Out {
-
     pub fn line(&mut self, args: fmt::Arguments<'_>) -> Result<(), Failure> {
         writeln!(self.0, "{args}").map_err(out_error)
     }

@@ -385,3 +385,51 @@ fn large_inputs_get_a_progress_bar_on_a_terminal() {
     );
     assert!(PathBuf::from(d.path("b.dat")).exists());
 }
+
+/// The README's command-line example (the block after `<!-- test: cli -->`) runs as written,
+/// from a directory holding `data/words.txt`, with the tool on PATH.
+#[test]
+fn the_readme_example_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- test: cli -->")
+        .expect("README marks its CLI example");
+    let block = readme[start..]
+        .split("```")
+        .nth(1)
+        .expect("a code block follows the marker");
+    let script = block.strip_prefix("sh\n").expect("an sh block");
+    let d = Dir::new();
+    fs::create_dir(d.0.path().join("data")).unwrap();
+    fs::copy(
+        root.join("data/words.txt"),
+        d.0.path().join("data/words.txt"),
+    )
+    .unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_dictenstein"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", script])
+        .current_dir(d.0.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = decode(out);
+    assert_eq!(code, 0, "the README example failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("hello\t"), "{stdout}");
+    assert!(
+        stdout.contains("apple\t1\t3\n"),
+        "fuzzy over the store: {stdout}"
+    );
+    assert!(
+        stdout.contains("fruit: ok (durable store, 3 keys)"),
+        "{stdout}"
+    );
+}

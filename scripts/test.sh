@@ -38,6 +38,8 @@ cmake --install build --prefix build/stage >/dev/null
   cd bindings/go
   export PKG_CONFIG_PATH="$PWD/../../build/stage/lib/pkgconfig" LD_LIBRARY_PATH="$PWD/../../build/stage/lib"
   export GODEBUG=cgocheck=2
+  # Caches inside the build tree, so nothing depends on HOME.
+  export GOCACHE="$PWD/../../build/go-cache" GOPATH="$PWD/../../build/go-path"
   go vet ./...
   go test -count=1 -race ./...
   go run ./example | grep -q '^visits -> 1$'

@@ -187,38 +187,70 @@ fn empty_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Parses one line of a pairs file into a put, refusing what the store would refuse.
+fn parse_line(lines: &Lines, number: u64, line: &[u8], as_u64: bool) -> Result<Op, Failure> {
+    let parsed = split_pair(line).and_then(|(key, value)| {
+        if as_u64 {
+            Ok((key, parse_u64(&value)?.to_le_bytes().to_vec()))
+        } else {
+            Ok((key, value))
+        }
+    });
+    let (key, value) = parsed.map_err(|m| lines.at(number, m))?;
+    check_lengths(lines, number, &key, &value)?;
+    Ok(Op::Put(key, value))
+}
+
+/// Reads a pairs file once without writing, so that a bad line anywhere in it changes nothing
+/// in the store. Standard input cannot be read twice: it is checked as it is written.
+fn validate(pairs: &Path, as_u64: bool) -> Result<(), Failure> {
+    if pairs == Path::new("-") {
+        return Ok(());
+    }
+    let mut lines = Lines::open(pairs, true)?;
+    while let Some((number, line)) = lines.next_line()? {
+        let line = line.to_vec();
+        parse_line(&lines, number, &line, as_u64)?;
+    }
+    Ok(())
+}
+
 /// Writes the pairs file, if any, into the store; returns how many pairs were written.
 fn fill(store: &Store, a: &LoadArgs) -> Result<u64, Failure> {
+    let Some(pairs) = &a.pairs else {
+        return Ok(0);
+    };
+    validate(pairs, a.u64)?;
+    // A bulk load is one unit of work: nothing is fsynced per batch; the sync and the
+    // checkpoint at the end make all of it durable before the command reports success.
+    store
+        .set_durability(Durability::None)
+        .map_err(Failure::lib("cannot set durability"))?;
+    let mut lines = Lines::open(pairs, a.quiet)?;
+    let mut batch = Vec::with_capacity(LOAD_BATCH);
     let mut n = 0u64;
-    if let Some(pairs) = &a.pairs {
-        // A bulk load is one unit of work: nothing is fsynced per batch; the sync and the
-        // checkpoint at the end make all of it durable before the command reports success.
-        store
-            .set_durability(Durability::None)
-            .map_err(Failure::lib("cannot set durability"))?;
-        let mut lines = Lines::open(pairs, a.quiet)?;
-        let mut batch = Vec::with_capacity(LOAD_BATCH);
-        while let Some((number, line)) = lines.next_line()? {
-            let parsed = split_pair(line).and_then(|(key, value)| {
-                if a.u64 {
-                    Ok((key, parse_u64(&value)?.to_le_bytes().to_vec()))
-                } else {
-                    Ok((key, value))
-                }
-            });
-            let (key, value) = parsed.map_err(|m| lines.at(number, m))?;
-            check_lengths(&lines, number, &key, &value)?;
-            batch.push((number, Op::Put(key, value)));
-            if batch.len() == LOAD_BATCH {
-                n += write(store, &mut batch)?;
+    while let Some((number, line)) = lines.next_line()? {
+        let line = line.to_vec();
+        let op = match parse_line(&lines, number, &line, a.u64) {
+            Ok(op) => op,
+            // Only standard input gets here with a bad line (a file was validated).
+            Err(Failure::Input(m)) if n > 0 => {
+                return Err(Failure::Input(format!(
+                    "{m} (the {n} pairs before it were written)"
+                )))
             }
+            Err(f) => return Err(f),
+        };
+        batch.push((number, op));
+        if batch.len() == LOAD_BATCH {
+            n += write(store, &mut batch)?;
         }
-        n += write(store, &mut batch)?;
-        store.sync().map_err(Failure::lib("cannot sync"))?;
-        store
-            .checkpoint()
-            .map_err(Failure::lib("cannot checkpoint"))?;
     }
+    n += write(store, &mut batch)?;
+    store.sync().map_err(Failure::lib("cannot sync"))?;
+    store
+        .checkpoint()
+        .map_err(Failure::lib("cannot checkpoint"))?;
     Ok(n)
 }
 

@@ -305,8 +305,18 @@ fn store_commands_refuse_bad_input_and_leave_nothing_half_made() {
     let good = d.file("good.tsv", b"a\t1\n");
     ok(&["store", "create", &store, &good, "-q"]);
     assert!(error(&["store", "create", &store, &good]).contains("not empty"));
-    // A failed load changes nothing that was there.
+    // A failed load changes nothing that was there, even when the bad line comes after
+    // several batches' worth of good ones.
     assert!(error(&["store", "load", &store, &bad]).contains("bad.tsv:2"));
+    let mut late = String::new();
+    for i in 0..10_000 {
+        late.push_str(&format!("k{i}\tv\n"));
+    }
+    late.push_str("broken line without a tab\n");
+    let late = d.file("late.tsv", late.as_bytes());
+    assert!(
+        error(&["store", "load", &store, &late]).contains("late.tsv:10001: expected KEY<TAB>VALUE")
+    );
     assert_eq!(ok(&["dump", &store]), "a\t1\n");
     let nowhere = d.path("nowhere");
     assert!(error(&["store", "get", &nowhere, "a"]).contains("not a store directory"));

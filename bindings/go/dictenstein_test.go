@@ -426,3 +426,26 @@ func TestEditDistance(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// BenchmarkDictGet measures one lookup through cgo (go test -bench DictGet).
+func BenchmarkDictGet(b *testing.B) {
+	terms := make([]string, 100000)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("term%06d", i)
+	}
+	d, err := Build(KindDoubleArray, terms)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	keys := make([][]byte, len(terms))
+	for i, t := range terms {
+		keys[i] = []byte(t)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, ok, _ := d.Get(keys[(i*7919)%len(keys)]); !ok {
+			b.Fatal("missing")
+		}
+	}
+}

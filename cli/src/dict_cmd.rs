@@ -191,26 +191,22 @@ fn build_texts(lines: &mut Lines, values: bool) -> Result<AnyDict, Failure> {
     Ok(dict)
 }
 
-/// Prints `TERM<TAB>VALUE`; a store value that is not a u64 is printed as its bytes.
-fn print_entry(
-    out: &mut Out,
+/// A value as the tool prints it: the u64, or for a store value that is not one, its
+/// escaped bytes (read from the store, which this process holds locked: nothing else writes).
+fn value_text(
+    opened: &Opened,
     term: &[u8],
     value: dictenstein::Result<u64>,
-    raw: impl FnOnce() -> Option<Vec<u8>>,
-) -> Result<(), Failure> {
-    match value {
-        Ok(v) => out.line(format_args!("{}\t{v}", escape(term))),
-        Err(dictenstein::Error::ValueNotU64 { .. }) => {
-            let bytes = raw().unwrap_or_default();
-            out.line(format_args!("{}\t{}", escape(term), escape(&bytes)))
+) -> Result<String, Failure> {
+    let reading = || Failure::lib(format!("reading {}", escape(term)));
+    match (value, &opened.store) {
+        (Ok(v), _) => Ok(v.to_string()),
+        (Err(dictenstein::Error::ValueNotU64 { .. }), Some(store)) => {
+            let bytes = store.get(term).map_err(reading())?;
+            Ok(escape(&bytes.unwrap_or_default()))
         }
-        Err(e) => Err(Failure::lib(format_args!("reading {}", escape(term)))(e)),
+        (Err(e), _) => Err(reading()(e)),
     }
-}
-
-/// A store's value bytes for a key, for values the dictionary API cannot show as a u64.
-fn raw_value(opened: &Opened, key: &[u8]) -> Option<Vec<u8>> {
-    opened.store.as_ref()?.get(key).ok().flatten()
 }
 
 pub fn exact(a: ExactArgs) -> Result<(), Failure> {
@@ -219,14 +215,17 @@ pub fn exact(a: ExactArgs) -> Result<(), Failure> {
     let mut missing = 0;
     for term in &a.terms {
         let term = term.as_bytes();
-        match opened.dict.get(term) {
-            Ok(Some(v)) => out.line(format_args!("{}\t{v}", escape(term)))?,
+        let value = match opened.dict.get(term) {
+            Ok(Some(v)) => Ok(v),
             Ok(None) => {
                 missing += 1;
                 eprintln!("{}: not found", escape(term));
+                continue;
             }
-            Err(e) => print_entry(&mut out, term, Err(e), || raw_value(&opened, term))?,
-        }
+            Err(e) => Err(e),
+        };
+        let text = value_text(&opened, term, value)?;
+        out.line(format_args!("{}\t{text}", escape(term)))?;
     }
     out.finish()?;
     opened.close()?;
@@ -261,8 +260,8 @@ fn list_prefix(opened: &Opened, prefix: &[u8], limit: Option<usize>) -> Result<u
         else {
             break;
         };
-        let term = term.to_vec();
-        print_entry(&mut out, &term, value, || raw_value(opened, &term))?;
+        let text = value_text(opened, term, value)?;
+        out.line(format_args!("{}\t{text}", escape(term)))?;
         n += 1;
     }
     out.finish()?;
@@ -294,15 +293,12 @@ pub fn fuzzy(a: FuzzyArgs) -> Result<(), Failure> {
     let mut out = Out::default();
     let mut n = 0usize;
     while let Some(hit) = search.next_hit().map_err(Failure::lib("search failed"))? {
-        let term = hit.term.to_vec();
-        let value = match hit.value {
-            Ok(v) => v.to_string(),
-            Err(dictenstein::Error::ValueNotU64 { .. }) => {
-                escape(&raw_value(&opened, &term).unwrap_or_default())
-            }
-            Err(e) => return Err(Failure::lib("search failed")(e)),
-        };
-        out.line(format_args!("{}\t{}\t{value}", escape(&term), hit.distance))?;
+        let text = value_text(&opened, hit.term, hit.value)?;
+        out.line(format_args!(
+            "{}\t{}\t{text}",
+            escape(hit.term),
+            hit.distance
+        ))?;
         n += 1;
     }
     out.finish()?;

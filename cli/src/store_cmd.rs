@@ -92,11 +92,10 @@ pub fn run(cmd: StoreCommand) -> Result<(), Failure> {
         StoreCommand::Get(a) => get(&a.dir, a.key.as_bytes()),
         StoreCommand::Put(a) => {
             let value = if a.u64 {
-                let text = a.value.to_string_lossy();
-                let v: u64 = text.parse().map_err(|_| {
-                    Failure::Input(format!("value {text:?} is not an unsigned 64-bit integer"))
-                })?;
-                v.to_le_bytes().to_vec()
+                parse_u64(a.value.as_bytes())
+                    .map_err(Failure::Input)?
+                    .to_le_bytes()
+                    .to_vec()
             } else {
                 a.value.as_bytes().to_vec()
             };
@@ -187,30 +186,30 @@ fn empty_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Parses one line of a pairs file into a put, refusing what the store would refuse.
-fn parse_line(lines: &Lines, number: u64, line: &[u8], as_u64: bool) -> Result<Op, Failure> {
-    let parsed = split_pair(line).and_then(|(key, value)| {
-        if as_u64 {
-            Ok((key, parse_u64(&value)?.to_le_bytes().to_vec()))
-        } else {
-            Ok((key, value))
-        }
-    });
-    let (key, value) = parsed.map_err(|m| lines.at(number, m))?;
-    check_lengths(lines, number, &key, &value)?;
+/// Parses one line of a pairs file into a put, refusing what the store would refuse (its
+/// limits are `limits`, the options the command opens stores with).
+fn parse_line(line: &[u8], as_u64: bool, limits: &Options) -> Result<Op, String> {
+    let (key, value) = split_pair(line)?;
+    let value = if as_u64 {
+        parse_u64(&value)?.to_le_bytes().to_vec()
+    } else {
+        value
+    };
+    check_lengths(&key, &value, limits)?;
     Ok(Op::Put(key, value))
 }
 
 /// Reads a pairs file once without writing, so that a bad line anywhere in it changes nothing
 /// in the store. Standard input cannot be read twice: it is checked as it is written.
-fn validate(pairs: &Path, as_u64: bool) -> Result<(), Failure> {
+fn validate(pairs: &Path, as_u64: bool, limits: &Options) -> Result<(), Failure> {
     if pairs == Path::new("-") {
         return Ok(());
     }
     let mut lines = Lines::open(pairs, true)?;
     while let Some((number, line)) = lines.next_line()? {
-        let line = line.to_vec();
-        parse_line(&lines, number, &line, as_u64)?;
+        if let Err(m) = parse_line(line, as_u64, limits) {
+            return Err(lines.at(number, m));
+        }
     }
     Ok(())
 }
@@ -220,7 +219,8 @@ fn fill(store: &Store, a: &LoadArgs) -> Result<u64, Failure> {
     let Some(pairs) = &a.pairs else {
         return Ok(0);
     };
-    validate(pairs, a.u64)?;
+    let limits = Options::default();
+    validate(pairs, a.u64, &limits)?;
     // A bulk load is one unit of work: nothing is fsynced per batch; the sync and the
     // checkpoint at the end make all of it durable before the command reports success.
     store
@@ -230,16 +230,16 @@ fn fill(store: &Store, a: &LoadArgs) -> Result<u64, Failure> {
     let mut batch = Vec::with_capacity(LOAD_BATCH);
     let mut n = 0u64;
     while let Some((number, line)) = lines.next_line()? {
-        let line = line.to_vec();
-        let op = match parse_line(&lines, number, &line, a.u64) {
+        let op = match parse_line(line, a.u64, &limits) {
             Ok(op) => op,
             // Only standard input gets here with a bad line (a file was validated).
-            Err(Failure::Input(m)) if n > 0 => {
-                return Err(Failure::Input(format!(
-                    "{m} (the {n} pairs before it were written)"
-                )))
+            Err(m) if n > 0 => {
+                return Err(lines.at(
+                    number,
+                    format!("{m} (the {n} pairs before it were written)"),
+                ))
             }
-            Err(f) => return Err(f),
+            Err(m) => return Err(lines.at(number, m)),
         };
         batch.push((number, op));
         if batch.len() == LOAD_BATCH {
@@ -267,27 +267,20 @@ fn write(store: &Store, batch: &mut Vec<(u64, Op)>) -> Result<u64, Failure> {
     Ok(n)
 }
 
-/// Refuses a pair the store would refuse, naming its line.
-fn check_lengths(lines: &Lines, number: u64, key: &[u8], value: &[u8]) -> Result<(), Failure> {
-    let limits = Options::default();
+/// Refuses a pair longer than the store's limits allow.
+fn check_lengths(key: &[u8], value: &[u8], limits: &Options) -> Result<(), String> {
     if key.len() > limits.max_key_len {
-        return Err(lines.at(
-            number,
-            format!(
-                "key of {} bytes is longer than the store's limit of {}",
-                key.len(),
-                limits.max_key_len
-            ),
+        return Err(format!(
+            "key of {} bytes is longer than the store's limit of {}",
+            key.len(),
+            limits.max_key_len
         ));
     }
     if value.len() > limits.max_value_len {
-        return Err(lines.at(
-            number,
-            format!(
-                "value of {} bytes is longer than the store's limit of {}",
-                value.len(),
-                limits.max_value_len
-            ),
+        return Err(format!(
+            "value of {} bytes is longer than the store's limit of {}",
+            value.len(),
+            limits.max_value_len
         ));
     }
     Ok(())

@@ -23,15 +23,13 @@ public final class Dict extends Handle {
 
     /** Builds a dictionary of kind whose terms are {@code terms}, each valued by its index. */
     public static Dict build(Kind kind, String... terms) {
-        long b = Native.builderNew(kind.code);
-        try {
-            for (int i = 0; i < terms.length; i++) {
-                Native.builderAdd(b, utf8(terms[i]), i);
-            }
-            return new Dict(Native.builderFinish(b));
-        } finally {
-            Native.builderFree(b);
+        List<byte[]> bytes = new ArrayList<>(terms.length);
+        long[] values = new long[terms.length];
+        for (int i = 0; i < terms.length; i++) {
+            bytes.add(utf8(terms[i]));
+            values[i] = i;
         }
+        return build(kind, bytes, values);
     }
 
     /** Builds a dictionary of kind from terms and values of the same length. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (quick start, second command; CI runs exactly this):
 #  1. cargo tests (unit, property, header-vs-cbindgen, conformance) and clippy with -D warnings
-#  2. the benchmarks in quick mode, so they never rot
+#  2. the benchmark harness in quick mode (seconds), so it never rots
 #  3. the C tests through CMake/CTest
 #  4. the Go binding's tests (cgocheck=2, race detector), against an installed copy
 #  5. the same C tests built with AddressSanitizer + UndefinedBehaviorSanitizer
@@ -19,12 +19,9 @@ else
   echo "clippy not installed; skipped"
 fi
 
-echo "== benchmarks, quick mode"
-DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench dat
-DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench backends
-DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench sam
-DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench fuzzy
-DICTENSTEIN_BENCH_QUICK=1 cargo bench --bench store
+echo "== benchmark harness, quick mode (report in target/bench-quick.md)"
+bash scripts/bench.sh --quick > target/bench-quick.md
+grep -c '^| ' target/bench-quick.md | sed 's/^/table lines: /'
 
 echo "== C tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

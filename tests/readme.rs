@@ -56,3 +56,31 @@ fn readme_examples_are_the_tested_files() {
         assert_eq!(block, file, "README's copy of {path} differs from the file");
     }
 }
+
+/// The README's headline ratios are the ones in `docs/benchmarks.md`'s latest run (the
+/// harness writes both; a hand edit of one would make them disagree).
+#[test]
+fn readme_headline_ratios_come_from_the_benchmark_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let docs = std::fs::read_to_string(root.join("docs/benchmarks.md")).unwrap();
+    let between = |text: &str, name: &str| -> String {
+        let (b, e) = (
+            format!("<!-- {name}:begin -->\n"),
+            format!("<!-- {name}:end -->"),
+        );
+        let start = text.find(&b).unwrap_or_else(|| panic!("no {b}")) + b.len();
+        let end = text.find(&e).unwrap_or_else(|| panic!("no {e}"));
+        text[start..end].to_string()
+    };
+    let headline = between(&readme, "headline");
+    assert!(
+        headline.lines().count() > 2,
+        "the README's headline block holds no ratios"
+    );
+    let results = between(&docs, "results");
+    assert!(
+        results.contains(&format!("### Headline ratios\n\n{headline}")),
+        "the README's headline ratios differ from docs/benchmarks.md's run:\n{headline}"
+    );
+}

@@ -1,17 +1,13 @@
-//! The durable store side by side with LMDB (`heed`), redb, fjall, SQLite in WAL mode
-//! (`rusqlite`) and sled, in one run, on the same data: redb's benchmark parameters (24-byte
-//! keys, 150-byte values), each engine at its durable setting: ours Immediate (and
-//! GroupCommit); LMDB and redb a committed write transaction per put; fjall an insert then
-//! `persist(SyncData)`; SQLite `synchronous=FULL` with one transaction per put; sled an insert
-//! then `flush()`. Also the physical limit: appending the same bytes to a file and
-//! fdatasync-ing each time.
-//!
-//! `cargo bench --bench store` (full: 1M keys for bulk load, gets, prefix scans and reopen);
-//! `DICTENSTEIN_BENCH_QUICK=1` runs every row on a few thousand keys so the code never rots.
+//! Durable store: ours against LMDB (`heed`), redb, fjall, SQLite in WAL mode (`rusqlite`)
+//! and sled, at equal durability (every acknowledged write is on disk), on redb's benchmark
+//! parameters (24-byte keys, 150-byte values). Each engine's durable setting: ours Immediate
+//! and GroupCommit; LMDB and redb a committed write transaction per put; fjall an insert then
+//! `persist(SyncData)`; SQLite `synchronous=FULL`, one transaction per put (threads share one
+//! connection behind a mutex: SQLite has one writer at a time); sled an insert then `flush()`.
 
-mod common;
-
-use common::Rng;
+use crate::measure::{Rng, Sample};
+use crate::report::{fmt, Cell, Section, Unit};
+use crate::Ctx;
 use dictenstein::store::{Durability, Op, Options, Store};
 use heed::types::Bytes;
 use redb::{ReadableDatabase, TableDefinition};
@@ -332,72 +328,182 @@ fn fdatasync_floor(dir: &std::path::Path, n: u64) -> f64 {
     us(t.elapsed(), n)
 }
 
-fn bench_dir() -> tempfile::TempDir {
-    tempfile::tempdir_in(std::env::var("DICTENSTEIN_BENCH_DIR").unwrap_or(".".into())).unwrap()
+/// Figures of one engine's write runs: one thread (us per put), 8 and 64 threads (puts/s).
+struct Writes {
+    one: Sample,
+    eight: Sample,
+    sixty_four: Sample,
 }
 
-/// Durable puts from 1, 8 and 64 threads; returns (us per put on one thread, rates/s).
-fn writes(e: &Arc<dyn Engine>, single: u64, per_thread: u64) -> (f64, Vec<f64>) {
-    let t = Instant::now();
-    for i in 0..single {
-        e.put_durable(&key(i), &VALUE);
-    }
-    let one = us(t.elapsed(), single);
-    let mut rates = Vec::new();
-    for threads in [8u64, 64] {
-        let n = if threads == 64 {
-            per_thread / 4 + 1
-        } else {
-            per_thread
-        };
+/// Durable puts from 1, 8 and 64 threads, each run writing fresh keys.
+fn writes(ctx: &Ctx, e: &Arc<dyn Engine>, single: u64, per_thread: u64) -> Writes {
+    let mut run = 0u64;
+    let reps = ctx.reps.cold();
+    let one = reps.sample(|| {
+        run += 1;
         let t = Instant::now();
-        std::thread::scope(|s| {
-            for th in 0..threads {
-                let e = e.clone();
-                s.spawn(move || {
-                    for i in 0..n {
-                        e.put_durable(&key(1 << 40 | th << 20 | i), &VALUE);
-                    }
-                });
-            }
-        });
-        rates.push((threads * n) as f64 / t.elapsed().as_secs_f64());
+        for i in 0..single {
+            e.put_durable(&key(run << 48 | i), &VALUE);
+        }
+        us(t.elapsed(), single)
+    });
+    let mut threaded = |threads: u64, n: u64| {
+        reps.sample(|| {
+            run += 1;
+            let t = Instant::now();
+            std::thread::scope(|s| {
+                for th in 0..threads {
+                    let e = e.clone();
+                    s.spawn(move || {
+                        for i in 0..n {
+                            e.put_durable(&key(run << 48 | 1 << 40 | th << 20 | i), &VALUE);
+                        }
+                    });
+                }
+            });
+            (threads * n) as f64 / t.elapsed().as_secs_f64()
+        })
+    };
+    let eight = threaded(8, per_thread);
+    let sixty_four = threaded(64, per_thread / 4 + 1);
+    Writes {
+        one,
+        eight,
+        sixty_four,
     }
-    (one, rates)
 }
 
-fn main() {
-    let quick = std::env::var("DICTENSTEIN_BENCH_QUICK").is_ok();
-    let (single, per_thread, bulk_n, gets, scans, replay_n) = if quick {
+/// Figures of one engine's read side after a bulk load.
+struct Reads {
+    load: Sample,
+    get: Sample,
+    scan: Sample,
+    reopen: Sample,
+}
+
+fn reads(
+    ctx: &Ctx,
+    name: &str,
+    root: &Path,
+    keys: &[[u8; 24]],
+    probe: &[u64],
+    prefixes: &[[u8; 2]],
+) -> (Reads, usize) {
+    let n = keys.len() as u64;
+    let e = open_engine(name, root);
+    let t = Instant::now();
+    e.bulk(keys);
+    let load = Sample::once(us(t.elapsed(), n));
+    let get = ctx.reps.sample(|| {
+        let t = Instant::now();
+        let found = probe.iter().filter(|&&i| e.get(&key(i))).count();
+        assert_eq!(found, probe.len(), "{}: a loaded key is missing", e.name());
+        us(t.elapsed(), probe.len() as u64)
+    });
+    let mut scanned = 0;
+    let scan = ctx.reps.sample(|| {
+        let t = Instant::now();
+        scanned = prefixes.iter().map(|p| e.scan_prefix(p)).sum();
+        us(t.elapsed(), prefixes.len() as u64)
+    });
+    drop(e);
+    let reopen = ctx.reps.cold().sample(|| {
+        let t = Instant::now();
+        let e = open_engine(name, root);
+        assert!(
+            e.get(&key(n / 2)),
+            "{}: reopened without its data",
+            e.name()
+        );
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        drop(e);
+        ms
+    });
+    (
+        Reads {
+            load,
+            get,
+            scan,
+            reopen,
+        },
+        scanned,
+    )
+}
+
+fn bench_root(ctx: &Ctx) -> tempfile::TempDir {
+    std::fs::create_dir_all(&ctx.work_dir).unwrap();
+    tempfile::tempdir_in(&ctx.work_dir).unwrap()
+}
+
+pub fn run(ctx: &Ctx) -> Section {
+    let (single, per_thread, bulk_n, gets, scans, replay_n) = if ctx.quick {
         (50, 20, 5_000, 5_000, 500, 2_000)
     } else {
         (1_000, 500, 1_000_000, 1_000_000, 20_000, 200_000)
     };
-    let root = bench_dir();
-    println!("durable store, 24-byte keys, 150-byte values; times per operation");
-    println!(
-        "fdatasync floor (append 174 B + fdatasync): {:.1} us",
-        fdatasync_floor(root.path(), single)
+    let mut sec = Section::new("Durable store");
+    sec.about(
+        "24-byte keys, 150-byte values (redb's benchmark parameters). Every engine at its \
+         durable setting: an acknowledged write is on disk. Ours `Immediate` for one thread, \
+         `GroupCommit` (100 us window; as durable) for 8 and 64 threads; LMDB and redb a \
+         committed write transaction per put; fjall an insert then `persist(SyncData)`; SQLite \
+         in WAL mode with `synchronous=FULL`, one transaction per put, threads sharing one \
+         connection (one writer at a time); sled an insert then `flush()`.",
     );
-
-    println!("\n| engine | 1 thread durable put | 8 threads durable puts (total/s) | 64 threads (total/s) |");
-    println!("|---|---|---|---|");
-    for name in ["ours", "ours-group"].iter().chain(&ENGINES[1..]) {
+    let root = bench_root(ctx);
+    sec.note(format!(
+        "the floor: appending 174 bytes to a file and fdatasync-ing, {} us per write",
+        fdatasync_floor(root.path(), single).round()
+    ));
+    let ours_imm = writes(ctx, &open_engine("ours", root.path()), single, per_thread);
+    let ours_gc = writes(
+        ctx,
+        &open_engine("ours-group", root.path()),
+        single,
+        per_thread,
+    );
+    sec.note(format!(
+        "ours Immediate: 1 thread {}, 8 threads {}, 64 threads {}; GroupCommit: 1 thread {}",
+        fmt(Unit::Us, ours_imm.one),
+        fmt(Unit::PerSec, ours_imm.eight),
+        fmt(Unit::PerSec, ours_imm.sixty_four),
+        fmt(Unit::Us, ours_gc.one),
+    ));
+    let mut theirs = Vec::new();
+    for name in &ENGINES[1..] {
         let e = open_engine(name, root.path());
-        let (one, rates) = writes(&e, single, per_thread);
-        println!(
-            "| {} | {:.1} us ({:.0}/s) | {:.0}/s | {:.0}/s |",
-            e.name(),
-            one,
-            1e6 / one,
-            rates[0],
-            rates[1]
-        );
+        theirs.push((e.name(), writes(ctx, &e, single, per_thread)));
     }
     drop(root);
+    type Pick = fn(&Writes) -> Sample;
+    let rows: [(&str, Unit, &Writes, Pick); 3] = [
+        ("durable put, 1 thread", Unit::Us, &ours_imm, |w| w.one),
+        (
+            "durable puts, 8 writer threads",
+            Unit::PerSec,
+            &ours_gc,
+            |w| w.eight,
+        ),
+        (
+            "durable puts, 64 writer threads",
+            Unit::PerSec,
+            &ours_gc,
+            |w| w.sixty_four,
+        ),
+    ];
+    for (label, unit, ours, pick) in rows {
+        sec.compare(
+            label,
+            unit,
+            ("store", pick(ours).into()),
+            theirs
+                .iter()
+                .map(|(n, w)| (*n, Cell::from(pick(w))))
+                .collect(),
+        );
+    }
 
-    // Bulk load, random gets, prefix scans, then reopen.
-    let root = bench_dir();
+    let root = bench_root(ctx);
     let keys: Vec<[u8; 24]> = (0..bulk_n).map(key).collect();
     let mut rng = Rng(7);
     let probe: Vec<u64> = (0..gets).map(|_| rng.next() % bulk_n).collect();
@@ -405,57 +511,75 @@ fn main() {
     let prefixes: Vec<[u8; 2]> = (0..scans)
         .map(|_| (rng.next() as u16).to_be_bytes())
         .collect();
-    println!(
-        "\n| engine | bulk load {bulk_n} keys | random get | prefix scan (2-byte prefix) | keys scanned | reopen + first get |"
-    );
-    println!("|---|---|---|---|---|---|");
+    let mut all = Vec::new();
     let mut scanned_by_all = None;
     for name in ENGINES {
-        let e = open_engine(name, root.path());
-        let t = Instant::now();
-        e.bulk(&keys);
-        let load = us(t.elapsed(), bulk_n);
-        let t = Instant::now();
-        let found = probe.iter().filter(|&&i| e.get(&key(i))).count();
-        let get = us(t.elapsed(), gets);
-        assert_eq!(found as u64, gets, "{}", e.name());
-        let t = Instant::now();
-        let scanned: usize = prefixes.iter().map(|p| e.scan_prefix(p)).sum();
-        let scan = us(t.elapsed(), scans);
+        let (r, scanned) = reads(ctx, name, root.path(), &keys, &probe, &prefixes);
         assert_eq!(
             *scanned_by_all.get_or_insert(scanned),
             scanned,
-            "{}",
-            e.name()
+            "{name} scanned other keys"
         );
-        let label = e.name();
-        drop(e);
-        let t = Instant::now();
-        let e = open_engine(name, root.path());
-        assert!(e.get(&key(bulk_n / 2)), "{label}");
-        let reopen = t.elapsed();
-        println!(
-            "| {} | {:.2} us/key | {:.3} us | {:.1} us | {} | {:.2} ms |",
-            label,
-            load,
-            get,
-            scan,
-            scanned,
-            reopen.as_secs_f64() * 1e3
+        all.push((name, r));
+    }
+    let (_, ours) = all.remove(0);
+    // The same engines in the same order as the write runs, which recorded their labels.
+    let names: Vec<&str> = theirs.iter().map(|(n, _)| *n).collect();
+    type PickR = fn(&Reads) -> Sample;
+    let rows: [(String, Unit, PickR); 4] = [
+        (
+            format!("bulk load of {bulk_n} keys, per key"),
+            Unit::Us,
+            |r| r.load,
+        ),
+        (format!("random get, {bulk_n} keys"), Unit::Us, |r| r.get),
+        (
+            format!(
+                "prefix scan, 2-byte prefix ({:.0} keys each)",
+                scanned_by_all.unwrap_or(0) as f64 / scans as f64
+            ),
+            Unit::Us,
+            |r| r.scan,
+        ),
+        (
+            format!("reopen + first get, {bulk_n} keys"),
+            Unit::Ms,
+            |r| r.reopen,
+        ),
+    ];
+    for (label, unit, pick) in rows {
+        sec.compare(
+            &label,
+            unit,
+            ("store", pick(&ours).into()),
+            names
+                .iter()
+                .zip(&all)
+                .map(|(n, (_, r))| (*n, Cell::from(pick(r))))
+                .collect(),
         );
     }
+    sec.about(
+        "Bulk load: ours in atomic batches of 10,000 then one checkpoint; LMDB, redb, SQLite \
+         and sled one transaction or batch; fjall batches of 10,000; each made durable at the \
+         end.",
+    );
     let s = open_ours(&root.path().join("ours"), Durability::Immediate);
     let st = s.stats();
-    println!(
-        "\nour checkpointed {}-key store: image {:.1} MB, index {} KB after reopen",
+    sec.note(format!(
+        "our checkpointed {}-key store: image {:.1} MB, in-memory index {} KB after reopen",
         st.keys,
         st.image_bytes as f64 / 1e6,
         st.index_bytes / 1024
-    );
+    ));
     drop(s);
+    recovery(&mut sec, root.path(), replay_n);
+    sec
+}
 
-    // Recovery: reopen with the WAL of `replay_n` puts to replay (no checkpoint since).
-    let dir = root.path().join("replay");
+/// Reopen with the WAL of `replay_n` puts to replay (no checkpoint since).
+fn recovery(sec: &mut Section, root: &Path, replay_n: u64) {
+    let dir = root.join("replay");
     let s = open_ours(&dir, Durability::None);
     for chunk in (0..replay_n).collect::<Vec<_>>().chunks(1_000) {
         let ops = chunk
@@ -472,12 +596,12 @@ fn main() {
     let s = open_ours(&dir, Durability::Immediate);
     let open = t.elapsed();
     let st = s.stats();
-    println!(
-        "recovery: reopen replaying {} WAL records ({} keys, {:.1} MB of WAL): {:.1} ms ({:.2} us/key)",
+    sec.note(format!(
+        "recovery: reopen replaying {} WAL records ({} keys, {:.1} MB of WAL): {:.1} ms ({:.2} us per key)",
         st.replayed_records,
         st.keys,
         st.wal_bytes as f64 / 1e6,
         open.as_secs_f64() * 1e3,
         us(open, st.keys)
-    );
+    ));
 }

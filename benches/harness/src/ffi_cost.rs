@@ -1,0 +1,214 @@
+//! The cost of one call through the C ABI against the same call in Rust: an exact lookup in
+//! a double-array trie of the words, by `DoubleArray::get`, by the exported
+//! `dictenstein_dict_get` linked in statically, and by the same function resolved with
+//! dlopen/dlsym from the built `libdictenstein.so`, as a C program calls it.
+
+use crate::data::Dataset;
+use crate::measure::{ns_per, Rng};
+use crate::report::{Cell, Section, Unit};
+use crate::Ctx;
+use dictenstein::ffi::{
+    dictenstein_builder_add, dictenstein_builder_finish, dictenstein_builder_free,
+    dictenstein_builder_new, dictenstein_dict_free, dictenstein_dict_get, dictenstein_error,
+    DICTENSTEIN_KIND_DOUBLE_ARRAY,
+};
+use dictenstein::DoubleArray;
+use std::ffi::{c_void, CString};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+type Status = i32;
+type BuilderNew = unsafe extern "C" fn(u32, *mut *mut c_void, *mut *mut c_void) -> Status;
+type BuilderAdd =
+    unsafe extern "C" fn(*mut c_void, *const u8, usize, u64, *mut *mut c_void) -> Status;
+type BuilderFinish =
+    unsafe extern "C" fn(*mut c_void, *mut *mut c_void, *mut *mut c_void) -> Status;
+type Free = unsafe extern "C" fn(*mut c_void);
+type DictGet =
+    unsafe extern "C" fn(*const c_void, *const u8, usize, *mut u64, *mut *mut c_void) -> Status;
+
+/// The shared library a C program would link: `$DICTENSTEIN_SO`, else the workspace's
+/// release build.
+fn library_path() -> PathBuf {
+    std::env::var_os("DICTENSTEIN_SO").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release/libdictenstein.so"),
+        PathBuf::from,
+    )
+}
+
+/// The shared library opened with dlopen, and the symbols this benchmark calls.
+struct Shared {
+    handle: *mut c_void,
+    builder_new: BuilderNew,
+    builder_add: BuilderAdd,
+    builder_finish: BuilderFinish,
+    builder_free: Free,
+    dict_free: Free,
+    dict_get: DictGet,
+}
+
+impl Shared {
+    fn open() -> Result<Shared, String> {
+        let path = library_path();
+        let c = CString::new(path.to_string_lossy().into_owned()).map_err(|e| e.to_string())?;
+        // SAFETY: `c` is a NUL-terminated path; dlopen has no other precondition.
+        let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if handle.is_null() {
+            return Err(format!(
+                "{} not built (cargo build --release --lib)",
+                path.display()
+            ));
+        }
+        let sym = |name: &str| -> Result<*mut c_void, String> {
+            let n = CString::new(name).unwrap();
+            // SAFETY: `handle` is a live dlopen handle and `n` NUL-terminated.
+            let p = unsafe { libc::dlsym(handle, n.as_ptr()) };
+            if p.is_null() {
+                Err(format!("{name} missing from {}", path.display()))
+            } else {
+                Ok(p)
+            }
+        };
+        // SAFETY: each symbol is the exported function of that name, whose C signature (see
+        // include/dictenstein.h) the corresponding type alias spells out; handles are passed
+        // as untyped pointers, which has the same ABI as the opaque struct pointers.
+        unsafe {
+            Ok(Shared {
+                builder_new: std::mem::transmute::<*mut c_void, BuilderNew>(sym(
+                    "dictenstein_builder_new",
+                )?),
+                builder_add: std::mem::transmute::<*mut c_void, BuilderAdd>(sym(
+                    "dictenstein_builder_add",
+                )?),
+                builder_finish: std::mem::transmute::<*mut c_void, BuilderFinish>(sym(
+                    "dictenstein_builder_finish",
+                )?),
+                builder_free: std::mem::transmute::<*mut c_void, Free>(sym(
+                    "dictenstein_builder_free",
+                )?),
+                dict_free: std::mem::transmute::<*mut c_void, Free>(sym("dictenstein_dict_free")?),
+                dict_get: std::mem::transmute::<*mut c_void, DictGet>(sym("dictenstein_dict_get")?),
+                handle,
+            })
+        }
+    }
+
+    /// Builds a double-array dictionary of `words` through the library's C builder.
+    fn build(&self, words: &[Vec<u8>]) -> *mut c_void {
+        let mut b = std::ptr::null_mut();
+        // SAFETY: the out-pointer is valid; a NULL error pointer asks for no error object.
+        let rc = unsafe {
+            (self.builder_new)(DICTENSTEIN_KIND_DOUBLE_ARRAY, &mut b, std::ptr::null_mut())
+        };
+        assert_eq!(rc, 0, "dictenstein_builder_new");
+        for (i, w) in words.iter().enumerate() {
+            // SAFETY: `b` is the live builder made above; `w` is readable for its length.
+            let rc = unsafe {
+                (self.builder_add)(b, w.as_ptr(), w.len(), i as u64, std::ptr::null_mut())
+            };
+            assert_eq!(rc, 0, "dictenstein_builder_add");
+        }
+        let mut d = std::ptr::null_mut();
+        // SAFETY: `b` is live; the out-pointer is valid.
+        let rc = unsafe { (self.builder_finish)(b, &mut d, std::ptr::null_mut()) };
+        assert_eq!(rc, 0, "dictenstein_builder_finish");
+        // SAFETY: `b` is live and freed once, here.
+        unsafe { (self.builder_free)(b) };
+        d
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from dlopen; nothing from the library is used after this
+        // (the dictionary it built is freed before the Shared value is dropped).
+        unsafe { libc::dlclose(self.handle) };
+    }
+}
+
+pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
+    let mut sec = Section::new("One call through the C ABI against the same call in Rust");
+    let keys = &words.items;
+    let mut qs: Vec<&[u8]> = keys.iter().map(|k| &k[..]).collect();
+    Rng(3).shuffle(&mut qs);
+    qs.truncate(if ctx.quick { 20_000 } else { 300_000 });
+    sec.about(format!(
+        "An exact lookup of {} {} in random order, in a double-array trie of all {}: the \
+         boundary (NULL checks, panic catch, handle borrow, status) is the difference.",
+        qs.len(),
+        words.name,
+        keys.len()
+    ));
+    let time = |f: &dyn Fn(&[u8]) -> bool| {
+        ctx.reps.sample(|| {
+            let t = Instant::now();
+            let found = qs.iter().filter(|q| f(black_box(q))).count();
+            assert_eq!(found, qs.len());
+            ns_per(t, qs.len())
+        })
+    };
+    let dat =
+        DoubleArray::from_pairs(keys.iter().enumerate().map(|(i, k)| (&k[..], i as u64))).unwrap();
+    let rust = time(&|q| dat.get(q).is_some());
+
+    // The exported functions called directly (linked into this binary).
+    let mut b = std::ptr::null_mut();
+    let no_err: *mut *mut dictenstein_error = std::ptr::null_mut();
+    // SAFETY: valid out-pointers; NULL error pointers ask for no error object; every word is
+    // readable for its length; the builder is freed once after finishing.
+    let d = unsafe {
+        assert_eq!(
+            dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &mut b, no_err),
+            0
+        );
+        for (i, w) in keys.iter().enumerate() {
+            assert_eq!(
+                dictenstein_builder_add(b, w.as_ptr(), w.len(), i as u64, no_err),
+                0
+            );
+        }
+        let mut d = std::ptr::null_mut();
+        assert_eq!(dictenstein_builder_finish(b, &mut d, no_err), 0);
+        dictenstein_builder_free(b);
+        d
+    };
+    let linked = time(&|q| {
+        let mut v = 0u64;
+        // SAFETY: `d` is live until freed below; `q` is readable; `v` is writable.
+        unsafe { dictenstein_dict_get(d, q.as_ptr(), q.len(), &mut v, no_err) == 0 }
+    });
+    // SAFETY: `d` is live and freed once.
+    unsafe { dictenstein_dict_free(d) };
+
+    let shared = match Shared::open() {
+        Ok(lib) => {
+            let d = lib.build(keys);
+            let s = time(&|q| {
+                let mut v = 0u64;
+                // SAFETY: `d` is a live dictionary of this library; `q` readable, `v` writable.
+                unsafe { (lib.dict_get)(d, q.as_ptr(), q.len(), &mut v, std::ptr::null_mut()) == 0 }
+            });
+            // SAFETY: `d` came from this library's builder and is freed once.
+            unsafe { (lib.dict_free)(d) };
+            Cell::from(s)
+        }
+        Err(why) => Cell::Missing(why),
+    };
+    sec.compare(
+        "exact lookup",
+        Unit::Ns,
+        (
+            "dictenstein_dict_get from libdictenstein.so (dlopen)",
+            shared,
+        ),
+        vec![("Rust: DoubleArray::get", rust.into())],
+    );
+    sec.compare(
+        "exact lookup",
+        Unit::Ns,
+        ("dictenstein_dict_get linked statically", linked.into()),
+        vec![("Rust: DoubleArray::get", rust.into())],
+    );
+    sec
+}

@@ -1,0 +1,214 @@
+//! Timing: warm-up, repetitions, medians and spread; a repeatable PRNG; a counting allocator
+//! for peak heap during a build.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The repetitions of one measurement: its median and the range around it.
+#[derive(Clone, Copy, Debug)]
+pub struct Sample {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub runs: usize,
+}
+
+impl Sample {
+    /// One value measured once (a size, or a run too slow to repeat).
+    pub fn once(v: f64) -> Sample {
+        Sample {
+            median: v,
+            min: v,
+            max: v,
+            runs: 1,
+        }
+    }
+
+    /// The median and range of figures already taken.
+    pub fn of(mut xs: Vec<f64>) -> Sample {
+        xs.sort_by(f64::total_cmp);
+        Sample {
+            median: xs[xs.len() / 2],
+            min: xs[0],
+            max: xs[xs.len() - 1],
+            runs: xs.len(),
+        }
+    }
+
+    /// Half the range as a share of the median: "±3%" means every run fell within about 3%
+    /// of the median.
+    pub fn spread(&self) -> f64 {
+        if self.median == 0.0 {
+            0.0
+        } else {
+            (self.max - self.min) / 2.0 / self.median.abs()
+        }
+    }
+
+    pub fn map(self, f: impl Fn(f64) -> f64) -> Sample {
+        let (a, b) = (f(self.min), f(self.max));
+        Sample {
+            median: f(self.median),
+            min: a.min(b),
+            max: a.max(b),
+            runs: self.runs,
+        }
+    }
+}
+
+/// How many times to run each measurement.
+#[derive(Clone, Copy, Debug)]
+pub struct Reps {
+    pub warmup: usize,
+    pub runs: usize,
+    /// A measurement stops repeating once its runs have taken this long (slow builds).
+    pub budget: Duration,
+}
+
+impl Reps {
+    /// Runs `f` (which returns the figure of one run) `warmup` times unmeasured, then up to
+    /// `runs` times, stopping early when the budget is spent (always at least once).
+    pub fn sample(&self, mut f: impl FnMut() -> f64) -> Sample {
+        let start = Instant::now();
+        for _ in 0..self.warmup {
+            f();
+            if start.elapsed() > self.budget {
+                break;
+            }
+        }
+        let start = Instant::now();
+        let mut xs = Vec::with_capacity(self.runs);
+        while xs.len() < self.runs.max(1) {
+            xs.push(f());
+            if start.elapsed() > self.budget {
+                break;
+            }
+        }
+        Sample::of(xs)
+    }
+
+    /// No warm-up: for runs that change state (a build kept for later use, a durable write).
+    pub fn cold(&self) -> Reps {
+        Reps { warmup: 0, ..*self }
+    }
+}
+
+/// Nanoseconds per operation since `t`, for `n` operations.
+pub fn ns_per(t: Instant, n: usize) -> f64 {
+    t.elapsed().as_nanos() as f64 / n.max(1) as f64
+}
+
+/// A small deterministic PRNG (xorshift64*), so every run uses the same queries.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// Counts live heap bytes and their peak, so every structure's build is measured the same
+/// way (capacity slack and temporary buffers included).
+pub struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counters only
+// observe the sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's layout, which it guarantees is valid.
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        // SAFETY: `p` came from this allocator with this layout.
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let now = LIVE.fetch_add(new, Ordering::Relaxed) + new;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        // SAFETY: `p` came from this allocator with layout `l`; the caller guarantees `new`
+        // is a valid size for it.
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+/// Runs `f` and returns its result, the seconds it took and the peak heap bytes above the
+/// heap in use when it started.
+pub fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, f64, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let t = Instant::now();
+    let out = f();
+    let secs = t.elapsed().as_secs_f64();
+    (out, secs, PEAK.load(Ordering::Relaxed).saturating_sub(base))
+}
+
+/// Heap bytes in use now (for what a structure keeps after its build).
+pub fn live_heap() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_takes_median_and_range() {
+        let s = Sample::of(vec![5.0, 1.0, 3.0, 4.0, 2.0]);
+        assert_eq!((s.median, s.min, s.max, s.runs), (3.0, 1.0, 5.0, 5));
+        assert!((s.spread() - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// Warm-up runs are not counted; the budget stops repetition but one run always happens.
+    #[test]
+    fn reps_count_runs_and_respect_the_budget() {
+        let mut calls = 0;
+        let r = Reps {
+            warmup: 2,
+            runs: 3,
+            budget: Duration::from_secs(60),
+        };
+        let s = r.sample(|| {
+            calls += 1;
+            calls as f64
+        });
+        assert_eq!((calls, s.runs, s.median), (5, 3, 4.0));
+        let tight = Reps {
+            warmup: 0,
+            runs: 10,
+            budget: Duration::ZERO,
+        };
+        assert_eq!(tight.sample(|| 1.0).runs, 1);
+    }
+
+    #[test]
+    fn peak_heap_sees_a_temporary_allocation() {
+        let (_, _, peak) = peak_heap(|| drop(vec![0u8; 1 << 20]));
+        assert!(peak >= 1 << 20, "peak {peak}");
+    }
+}

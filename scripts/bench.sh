@@ -2,7 +2,7 @@
 # The benchmark harness: libdictenstein and the systems users would pick instead, measured in
 # one run on the same machine and data (benches/harness, the dictenstein-bench binary).
 #
-#   bash scripts/bench.sh          the full run (about 20 minutes): fetches the data sets into
+#   bash scripts/bench.sh          the full run (about 15 minutes): fetches the data sets into
 #                                  bench-data/ once, then writes docs/benchmarks.md and the
 #                                  README's headline ratios
 #   bash scripts/bench.sh --quick  seconds, small generated data: what CI runs so it never rots

@@ -4,7 +4,7 @@
 //! random edit; every system returns all matches, and the match counts are checked equal.
 
 use crate::data::Dataset;
-use crate::measure::{Rng, Sample};
+use crate::measure::{live_heap, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::fuzzy::{FuzzyOptions, Metric};
@@ -90,6 +90,7 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
     let dawg = DawgFile::from_vec(dawg.to_file_bytes().unwrap()).unwrap();
     let set = fst::Set::from_iter(words.iter()).unwrap();
 
+    let heap_before = live_heap();
     let t = Instant::now();
     let mut sym: SymSpell<UnicodeStringStrategy> = SymSpellBuilder::default()
         .max_dictionary_edit_distance(2)
@@ -100,6 +101,7 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
         sym.load_dictionary_line(&format!("{}\t{c}", String::from_utf8_lossy(w)), 0, 1, "\t");
     }
     let sym_build = t.elapsed().as_secs_f64() * 1e3;
+    let sym_heap = live_heap().saturating_sub(heap_before);
     sec.compare(
         &format!(
             "{name} ({} words): build what the search needs",
@@ -110,6 +112,18 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
         vec![(
             "SymSpell index, distance <= 2",
             Sample::once(sym_build).into(),
+        )],
+    );
+    sec.compare(
+        &format!("{name}: memory the search needs"),
+        Unit::Megabytes,
+        (
+            "double-array trie (the dictionary itself)",
+            Sample::once(dat.size_bytes() as f64 / 1e6).into(),
+        ),
+        vec![(
+            "SymSpell dictionary + index (heap)",
+            Sample::once(sym_heap as f64 / 1e6).into(),
         )],
     );
     let str_qs: Vec<String> = qs

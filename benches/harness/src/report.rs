@@ -12,6 +12,7 @@ pub enum Unit {
     Ms,
     BytesPerKey,
     BytesPerByte,
+    Megabytes,
     /// Operations (queries, writes) per second: higher is better.
     PerSec,
 }
@@ -28,6 +29,7 @@ impl Unit {
             Unit::Ms => format!("{} ms", sig(v)),
             Unit::BytesPerKey => format!("{v:.2} B/key"),
             Unit::BytesPerByte => format!("{v:.1} B/byte"),
+            Unit::Megabytes => format!("{v:.1} MB"),
             Unit::PerSec if v >= 1e6 => format!("{:.2}M/s", v / 1e6),
             Unit::PerSec if v >= 1e3 => format!("{:.1}k/s", v / 1e3),
             Unit::PerSec => format!("{v:.0}/s"),

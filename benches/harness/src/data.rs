@@ -79,12 +79,16 @@ fn apt_unpack(dir: &Path, package: &str) -> Result<PathBuf, String> {
 }
 
 impl Sources {
-    /// The cached file `name`, fetched by `fetch(tmpdir, destination)` when missing.
+    /// The cached file `name`, fetched by `fetch(tmpdir, destination)` when missing; never
+    /// in quick mode, which uses generated data.
     fn cached(
         &self,
         name: &str,
         fetch: impl FnOnce(&Path, &Path) -> Result<(), String>,
     ) -> Result<PathBuf, String> {
+        if self.quick {
+            return Err("quick mode".into());
+        }
         let path = self.cache.join(name);
         if path.metadata().is_ok_and(|m| m.len() > 0) {
             return Ok(path);
@@ -102,8 +106,34 @@ impl Sources {
         Ok(path)
     }
 
-    fn notice(name: &str, why: &str) {
-        eprintln!("NOTICE: {name}: source unreachable ({why}); using generated data instead");
+    /// The data set `name`: what `got` read (from `source`), else `fallback()` marked
+    /// generated with the reason, announced on stderr unless quick mode asked for it.
+    fn settle<T>(
+        &self,
+        name: &'static str,
+        source: &str,
+        got: Result<T, String>,
+        fallback: impl FnOnce() -> T,
+    ) -> Dataset<T> {
+        match got {
+            Ok(items) => Dataset {
+                name,
+                origin: Origin::Fetched(source.to_string()),
+                items,
+            },
+            Err(why) => {
+                if !self.quick {
+                    eprintln!(
+                        "NOTICE: {name}: source unreachable ({why}); using generated data instead"
+                    );
+                }
+                Dataset {
+                    name,
+                    origin: Origin::Generated(why),
+                    items: fallback(),
+                }
+            }
+        }
     }
 
     /// Debian's wamerican-huge (347k words); quick mode: every 8th word of `data/words.txt`.
@@ -113,47 +143,27 @@ impl Sources {
             let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/words.txt");
             if let Ok(text) = std::fs::read(&shipped) {
                 let items = sorted_lines(&text).into_iter().step_by(8).collect();
-                return Dataset {
-                    name,
-                    origin: Origin::Fetched("every 8th word of data/words.txt (quick mode)".into()),
-                    items,
-                };
+                let source = "every 8th word of data/words.txt (quick mode)";
+                return self.settle(name, source, Ok(items), Vec::new);
             }
         }
-        let got = if self.quick {
-            Err("quick mode".to_string())
-        } else {
-            self.cached("american-english-huge", |tmp, dest| {
+        let got = self
+            .cached("american-english-huge", |tmp, dest| {
                 let x = apt_unpack(tmp, "wamerican-huge")?;
                 std::fs::copy(x.join("usr/share/dict/american-english-huge"), dest)
                     .map(drop)
                     .map_err(|e| e.to_string())
             })
-        };
-        match got.and_then(|p| std::fs::read(&p).map_err(|e| e.to_string())) {
-            Ok(text) => Dataset {
-                name,
-                origin: Origin::Fetched("Debian wamerican-huge".into()),
-                items: sorted_lines(&text),
-            },
-            Err(why) => {
-                Self::notice(name, &why);
-                Dataset {
-                    name,
-                    origin: Origin::Generated(why),
-                    items: generated_words(if self.quick { 12_000 } else { 350_000 }, 1),
-                }
-            }
-        }
+            .and_then(|p| std::fs::read(&p).map_err(|e| e.to_string()))
+            .map(|text| sorted_lines(&text));
+        let n = if self.quick { 12_000 } else { 350_000 };
+        self.settle(name, "Debian wamerican-huge", got, || generated_words(n, 1))
     }
 
     /// npm's all-the-package-names (4.5M names with long shared prefixes).
     pub fn npm_names(&self) -> Dataset<Vec<Vec<u8>>> {
-        let name = "npm package names";
-        let got = if self.quick {
-            Err("quick mode".to_string())
-        } else {
-            self.cached("npm-names.json", |tmp, dest| {
+        let got = self
+            .cached("npm-names.json", |tmp, dest| {
                 run(
                     tmp,
                     "npm",
@@ -179,34 +189,20 @@ impl Sources {
                 v.sort_unstable();
                 v.dedup();
                 Ok(v)
-            })
-        };
-        match got {
-            Ok(items) => Dataset {
-                name,
-                origin: Origin::Fetched("npm all-the-package-names@2.0.2578".into()),
-                items,
-            },
-            Err(why) => {
-                if !self.quick {
-                    Self::notice(name, &why);
-                }
-                Dataset {
-                    name,
-                    origin: Origin::Generated(why),
-                    items: generated_names(if self.quick { 20_000 } else { 4_500_000 }),
-                }
-            }
-        }
+            });
+        let n = if self.quick { 20_000 } else { 4_500_000 };
+        self.settle(
+            "npm package names",
+            "npm all-the-package-names@2.0.2578",
+            got,
+            || generated_names(n),
+        )
     }
 
     /// One 5.68 Mbp genome (Klebsiella pneumoniae HS11286, 7 records), each record a text.
     pub fn genome(&self) -> Dataset<Vec<Vec<u8>>> {
-        let name = "genome";
-        let got = if self.quick {
-            Err("quick mode".to_string())
-        } else {
-            self.cached("Klebs_HS11286.fna", |tmp, dest| {
+        let got = self
+            .cached("Klebs_HS11286.fna", |tmp, dest| {
                 let x = apt_unpack(tmp, "kleborate-examples")?;
                 let xz = x.join("usr/share/doc/kleborate/examples/data/Klebs_HS11286.fna.xz");
                 let out = Command::new("xz")
@@ -220,37 +216,21 @@ impl Sources {
                 std::fs::write(dest, out.stdout).map_err(|e| e.to_string())
             })
             .and_then(|p| std::fs::read(&p).map_err(|e| e.to_string()))
-            .map(|t| fasta_records(&t))
-        };
-        match got {
-            Ok(items) => Dataset {
-                name,
-                origin: Origin::Fetched(
-                    "Debian kleborate-examples, Klebs_HS11286 (7 records)".into(),
-                ),
-                items,
-            },
-            Err(why) => {
-                if !self.quick {
-                    Self::notice(name, &why);
-                }
-                Dataset {
-                    name,
-                    origin: Origin::Generated(why),
-                    items: vec![generated_dna(if self.quick { 300_000 } else { 5_600_000 })],
-                }
-            }
-        }
+            .map(|t| fasta_records(&t));
+        let n = if self.quick { 300_000 } else { 5_600_000 };
+        self.settle(
+            "genome",
+            "Debian kleborate-examples, Klebs_HS11286 (7 records)",
+            got,
+            || vec![generated_dna(n)],
+        )
     }
 
     /// SymSpell's English frequency dictionary (82,765 words with counts).
     pub fn frequencies(&self) -> Dataset<Vec<(Vec<u8>, u64)>> {
-        let name = "frequency dictionary";
         let file = "frequency_dictionary_en_82_765.txt";
-        let got = if self.quick {
-            Err("quick mode".to_string())
-        } else {
-            self.cached(file, |tmp, dest| {
+        let got = self
+            .cached(file, |tmp, dest| {
                 run(
                     tmp,
                     "pip",
@@ -275,31 +255,16 @@ impl Sources {
                 std::fs::write(dest, out.stdout).map_err(|e| e.to_string())
             })
             .and_then(|p| std::fs::read(&p).map_err(|e| e.to_string()))
-            .map(|t| frequency_lines(&t))
-        };
-        match got {
-            Ok(items) => Dataset {
-                name,
-                origin: Origin::Fetched(format!("PyPI symspellpy==6.10.1, {file}")),
-                items,
-            },
-            Err(why) => {
-                if !self.quick {
-                    Self::notice(name, &why);
-                }
-                let words = generated_words(if self.quick { 5_000 } else { 82_765 }, 2);
-                let mut rng = Rng(9);
-                let items = words
-                    .into_iter()
-                    .map(|w| (w, 1 + rng.next() % 1_000_000))
-                    .collect();
-                Dataset {
-                    name,
-                    origin: Origin::Generated(why),
-                    items,
-                }
-            }
-        }
+            .map(|t| frequency_lines(&t));
+        let n = if self.quick { 5_000 } else { 82_765 };
+        let source = format!("PyPI symspellpy==6.10.1, {file}");
+        self.settle("frequency dictionary", &source, got, || {
+            let mut rng = Rng(9);
+            generated_words(n, 2)
+                .into_iter()
+                .map(|w| (w, 1 + rng.next() % 1_000_000))
+                .collect()
+        })
     }
 }
 

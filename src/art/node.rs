@@ -14,7 +14,7 @@
 //! A retired node is never written again, so a reader inside it sees a consistent old state.
 
 use crossbeam_epoch::Guard;
-use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
 /// Tags in the low three bits of a node pointer (all nodes are 8-byte aligned).
 const TAG_MASK: usize = 7;
@@ -101,6 +101,9 @@ pub(crate) struct Node48 {
 /// Node256: one child slot per byte.
 pub(crate) struct Node256 {
     pub h: Header,
+    /// Live children, kept by the writer (readers never look at it): a removal must decide
+    /// whether to shrink without scanning 256 slots (32 cache lines) every time.
+    live: AtomicU16,
     kids: [AtomicUsize; 256],
 }
 
@@ -195,6 +198,7 @@ pub(crate) fn build_inner(prefix: &[u8], leaf: usize, entries: &[(u8, usize)]) -
     } else {
         let node = Node256 {
             h: header(prefix, leaf),
+            live: AtomicU16::new(n as u16),
             kids: std::array::from_fn(|_| AtomicUsize::new(0)),
         };
         for &(b, c) in entries {
@@ -333,8 +337,35 @@ impl<'g> Ref<'g> {
             Ref::N48(n) => n.try_add(b, child),
             Ref::N256(n) => {
                 n.kids[b as usize].store(child, Ordering::Release);
+                n.live.fetch_add(1, Ordering::Relaxed);
                 true
             }
+        }
+    }
+
+    /// Records that the writer cleared one of this node's child slots to 0 (a removal).
+    /// Writers only.
+    pub fn child_cleared(self) {
+        if let Ref::N256(n) = self {
+            n.live.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// How many live children this node has, without listing them: a count kept by the
+    /// writer for a Node256, a scan of at most 48 slots for the others. Writers only (a
+    /// reader could see a count out of step with the slots).
+    pub fn live_children(self) -> usize {
+        let live = |kids: &[AtomicUsize]| {
+            kids.iter()
+                .filter(|k| k.load(Ordering::Relaxed) != 0)
+                .count()
+        };
+        match self {
+            Ref::Leaf(_) => 0,
+            Ref::N4(n) => live(&n.kids[..n.used()]),
+            Ref::N16(n) => live(&n.kids[..n.used()]),
+            Ref::N48(n) => live(&n.kids[..n.used.load(Ordering::Relaxed) as usize]),
+            Ref::N256(n) => n.live.load(Ordering::Relaxed) as usize,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Node layouts of the adaptive radix trie and the tagged pointers that link them.
 //!
-//! Concurrency model (see `docs/art.md`): one writer at a time (the trie's write lock), any
+//! Concurrency model: one writer at a time (the trie's write lock), any
 //! number of lock-free readers. Every field a reader can look at is an atomic. A writer
 //! changes a published node only in ways a reader can observe atomically:
 //! - storing a child or leaf pointer into a slot (Release; readers load with Acquire);

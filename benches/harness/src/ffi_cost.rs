@@ -8,9 +8,9 @@ use crate::measure::{ns_per, Rng};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::ffi::{
-    dictenstein_builder_add, dictenstein_builder_finish, dictenstein_builder_free,
-    dictenstein_builder_new, dictenstein_dict_free, dictenstein_dict_get, dictenstein_error,
-    DICTENSTEIN_KIND_DOUBLE_ARRAY,
+    dictenstein_builder, dictenstein_builder_add, dictenstein_builder_finish,
+    dictenstein_builder_free, dictenstein_builder_new, dictenstein_dict, dictenstein_dict_free,
+    dictenstein_dict_get, dictenstein_error, dictenstein_status, DICTENSTEIN_KIND_DOUBLE_ARRAY,
 };
 use dictenstein::DoubleArray;
 use std::ffi::{c_void, CString};
@@ -18,15 +18,81 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-type Status = i32;
-type BuilderNew = unsafe extern "C" fn(u32, *mut *mut c_void, *mut *mut c_void) -> Status;
-type BuilderAdd =
-    unsafe extern "C" fn(*mut c_void, *const u8, usize, u64, *mut *mut c_void) -> Status;
-type BuilderFinish =
-    unsafe extern "C" fn(*mut c_void, *mut *mut c_void, *mut *mut c_void) -> Status;
-type Free = unsafe extern "C" fn(*mut c_void);
-type DictGet =
-    unsafe extern "C" fn(*const c_void, *const u8, usize, *mut u64, *mut *mut c_void) -> Status;
+type ErrOut = *mut *mut dictenstein_error;
+
+type BuilderNew =
+    unsafe extern "C" fn(u32, *mut *mut dictenstein_builder, ErrOut) -> dictenstein_status;
+type BuilderAdd = unsafe extern "C" fn(
+    *mut dictenstein_builder,
+    *const u8,
+    usize,
+    u64,
+    ErrOut,
+) -> dictenstein_status;
+type BuilderFinish = unsafe extern "C" fn(
+    *mut dictenstein_builder,
+    *mut *mut dictenstein_dict,
+    ErrOut,
+) -> dictenstein_status;
+type BuilderFree = unsafe extern "C" fn(*mut dictenstein_builder);
+type DictFree = unsafe extern "C" fn(*mut dictenstein_dict);
+type DictGet = unsafe extern "C" fn(
+    *const dictenstein_dict,
+    *const u8,
+    usize,
+    *mut u64,
+    ErrOut,
+) -> dictenstein_status;
+
+/// The C functions this benchmark calls, with the signatures of `include/dictenstein.h`:
+/// either the ones linked into this binary or the same symbols resolved in the shared library.
+struct CApi {
+    builder_new: BuilderNew,
+    builder_add: BuilderAdd,
+    builder_finish: BuilderFinish,
+    builder_free: BuilderFree,
+    dict_free: DictFree,
+    dict_get: DictGet,
+}
+
+impl CApi {
+    /// The exported functions linked into this binary.
+    fn linked() -> CApi {
+        CApi {
+            builder_new: dictenstein_builder_new,
+            builder_add: dictenstein_builder_add,
+            builder_finish: dictenstein_builder_finish,
+            builder_free: dictenstein_builder_free,
+            dict_free: dictenstein_dict_free,
+            dict_get: dictenstein_dict_get,
+        }
+    }
+
+    /// Builds a double-array dictionary of `words` (values: their indexes) through the C
+    /// builder; the caller frees it with `dict_free`.
+    fn build(&self, words: &[Vec<u8>]) -> *mut dictenstein_dict {
+        let no_err: ErrOut = std::ptr::null_mut();
+        let mut b = std::ptr::null_mut();
+        // SAFETY: valid out-pointers; a NULL error pointer asks for no error object; every
+        // word is readable for its length; the builder is live until freed once at the end.
+        unsafe {
+            assert_eq!(
+                (self.builder_new)(DICTENSTEIN_KIND_DOUBLE_ARRAY, &mut b, no_err),
+                0
+            );
+            for (i, w) in words.iter().enumerate() {
+                assert_eq!(
+                    (self.builder_add)(b, w.as_ptr(), w.len(), i as u64, no_err),
+                    0
+                );
+            }
+            let mut d = std::ptr::null_mut();
+            assert_eq!((self.builder_finish)(b, &mut d, no_err), 0);
+            (self.builder_free)(b);
+            d
+        }
+    }
+}
 
 /// The shared library a C program would link: `$DICTENSTEIN_SO`, else the workspace's
 /// release build.
@@ -37,15 +103,10 @@ fn library_path() -> PathBuf {
     )
 }
 
-/// The shared library opened with dlopen, and the symbols this benchmark calls.
+/// The shared library opened with dlopen, and its symbols; closed on drop.
 struct Shared {
     handle: *mut c_void,
-    builder_new: BuilderNew,
-    builder_add: BuilderAdd,
-    builder_finish: BuilderFinish,
-    builder_free: Free,
-    dict_free: Free,
-    dict_get: DictGet,
+    api: CApi,
 }
 
 impl Shared {
@@ -70,52 +131,34 @@ impl Shared {
                 Ok(p)
             }
         };
-        // SAFETY: each symbol is the exported function of that name, whose C signature (see
-        // include/dictenstein.h) the corresponding type alias spells out; handles are passed
-        // as untyped pointers, which has the same ABI as the opaque struct pointers.
+        // SAFETY: each symbol is the exported function of that name, built from the same
+        // source as the linked one of the same type (see `CApi::linked`), so the signatures
+        // are identical.
         unsafe {
             Ok(Shared {
-                builder_new: std::mem::transmute::<*mut c_void, BuilderNew>(sym(
-                    "dictenstein_builder_new",
-                )?),
-                builder_add: std::mem::transmute::<*mut c_void, BuilderAdd>(sym(
-                    "dictenstein_builder_add",
-                )?),
-                builder_finish: std::mem::transmute::<*mut c_void, BuilderFinish>(sym(
-                    "dictenstein_builder_finish",
-                )?),
-                builder_free: std::mem::transmute::<*mut c_void, Free>(sym(
-                    "dictenstein_builder_free",
-                )?),
-                dict_free: std::mem::transmute::<*mut c_void, Free>(sym("dictenstein_dict_free")?),
-                dict_get: std::mem::transmute::<*mut c_void, DictGet>(sym("dictenstein_dict_get")?),
+                api: CApi {
+                    builder_new: std::mem::transmute::<*mut c_void, BuilderNew>(sym(
+                        "dictenstein_builder_new",
+                    )?),
+                    builder_add: std::mem::transmute::<*mut c_void, BuilderAdd>(sym(
+                        "dictenstein_builder_add",
+                    )?),
+                    builder_finish: std::mem::transmute::<*mut c_void, BuilderFinish>(sym(
+                        "dictenstein_builder_finish",
+                    )?),
+                    builder_free: std::mem::transmute::<*mut c_void, BuilderFree>(sym(
+                        "dictenstein_builder_free",
+                    )?),
+                    dict_free: std::mem::transmute::<*mut c_void, DictFree>(sym(
+                        "dictenstein_dict_free",
+                    )?),
+                    dict_get: std::mem::transmute::<*mut c_void, DictGet>(sym(
+                        "dictenstein_dict_get",
+                    )?),
+                },
                 handle,
             })
         }
-    }
-
-    /// Builds a double-array dictionary of `words` through the library's C builder.
-    fn build(&self, words: &[Vec<u8>]) -> *mut c_void {
-        let mut b = std::ptr::null_mut();
-        // SAFETY: the out-pointer is valid; a NULL error pointer asks for no error object.
-        let rc = unsafe {
-            (self.builder_new)(DICTENSTEIN_KIND_DOUBLE_ARRAY, &mut b, std::ptr::null_mut())
-        };
-        assert_eq!(rc, 0, "dictenstein_builder_new");
-        for (i, w) in words.iter().enumerate() {
-            // SAFETY: `b` is the live builder made above; `w` is readable for its length.
-            let rc = unsafe {
-                (self.builder_add)(b, w.as_ptr(), w.len(), i as u64, std::ptr::null_mut())
-            };
-            assert_eq!(rc, 0, "dictenstein_builder_add");
-        }
-        let mut d = std::ptr::null_mut();
-        // SAFETY: `b` is live; the out-pointer is valid.
-        let rc = unsafe { (self.builder_finish)(b, &mut d, std::ptr::null_mut()) };
-        assert_eq!(rc, 0, "dictenstein_builder_finish");
-        // SAFETY: `b` is live and freed once, here.
-        unsafe { (self.builder_free)(b) };
-        d
     }
 }
 
@@ -152,47 +195,21 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
         DoubleArray::from_pairs(keys.iter().enumerate().map(|(i, k)| (&k[..], i as u64))).unwrap();
     let rust = time(&|q| dat.get(q).is_some());
 
-    // The exported functions called directly (linked into this binary).
-    let mut b = std::ptr::null_mut();
-    let no_err: *mut *mut dictenstein_error = std::ptr::null_mut();
-    // SAFETY: valid out-pointers; NULL error pointers ask for no error object; every word is
-    // readable for its length; the builder is freed once after finishing.
-    let d = unsafe {
-        assert_eq!(
-            dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &mut b, no_err),
-            0
-        );
-        for (i, w) in keys.iter().enumerate() {
-            assert_eq!(
-                dictenstein_builder_add(b, w.as_ptr(), w.len(), i as u64, no_err),
-                0
-            );
-        }
-        let mut d = std::ptr::null_mut();
-        assert_eq!(dictenstein_builder_finish(b, &mut d, no_err), 0);
-        dictenstein_builder_free(b);
-        d
+    // One lookup through a C API table, on a dictionary its own builder made.
+    let through = |api: &CApi| {
+        let d = api.build(keys);
+        let s = time(&|q| {
+            let mut v = 0u64;
+            // SAFETY: `d` is live until freed below; `q` is readable; `v` is writable.
+            unsafe { (api.dict_get)(d, q.as_ptr(), q.len(), &mut v, std::ptr::null_mut()) == 0 }
+        });
+        // SAFETY: `d` came from this API's builder and is freed once.
+        unsafe { (api.dict_free)(d) };
+        s
     };
-    let linked = time(&|q| {
-        let mut v = 0u64;
-        // SAFETY: `d` is live until freed below; `q` is readable; `v` is writable.
-        unsafe { dictenstein_dict_get(d, q.as_ptr(), q.len(), &mut v, no_err) == 0 }
-    });
-    // SAFETY: `d` is live and freed once.
-    unsafe { dictenstein_dict_free(d) };
-
+    let linked = through(&CApi::linked());
     let shared = match Shared::open() {
-        Ok(lib) => {
-            let d = lib.build(keys);
-            let s = time(&|q| {
-                let mut v = 0u64;
-                // SAFETY: `d` is a live dictionary of this library; `q` readable, `v` writable.
-                unsafe { (lib.dict_get)(d, q.as_ptr(), q.len(), &mut v, std::ptr::null_mut()) == 0 }
-            });
-            // SAFETY: `d` came from this library's builder and is freed once.
-            unsafe { (lib.dict_free)(d) };
-            Cell::from(s)
-        }
+        Ok(lib) => Cell::from(through(&lib.api)),
         Err(why) => Cell::Missing(why),
     };
     sec.compare(

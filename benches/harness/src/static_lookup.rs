@@ -311,6 +311,16 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
     sec
 }
 
+/// Streams every term of a prefix walk (touching each) and counts them.
+fn listed<N: dictenstein::Node>(mut w: dictenstein::PrefixWalk<N>) -> usize {
+    let mut n = 0;
+    while let Some((k, _)) = w.next_entry() {
+        black_box(k);
+        n += 1;
+    }
+    n
+}
+
 fn yada_bytes(y: &yada::DoubleArray<Vec<u8>>) -> usize {
     y.0.len()
 }
@@ -353,24 +363,8 @@ fn prefix_listing(
             us
         })
     };
-    let walk = |w: &mut dictenstein::PrefixWalk<_>| {
-        let mut n = 0;
-        while let Some((k, _)) = w.next_entry() {
-            black_box(k);
-            n += 1;
-        }
-        n
-    };
-    let ours = time(&|p| walk(&mut dat.prefix_walk(p)));
-    let ours_dawg = time(&|p| {
-        let mut w = dawg.prefix_walk(p);
-        let mut n = 0;
-        while let Some((k, _)) = w.next_entry() {
-            black_box(k);
-            n += 1;
-        }
-        n
-    });
+    let ours = time(&|p| listed(dat.prefix_walk(p)));
+    let ours_dawg = time(&|p| listed(dawg.prefix_walk(p)));
     let fst_t = time(&|p| {
         let b = map.range().ge(p);
         let mut s = match successor(p) {

@@ -119,8 +119,8 @@ static void test_modes(uint32_t kind) {
   dictenstein_dict_free(d);
 }
 
-/* A DAWG cursor reads the version it was opened on; a suffix automaton is searched by
- * substrings; an ART refuses with UNSUPPORTED until it has snapshots. */
+/* A DAWG or ART cursor reads the version it was opened on; a suffix automaton is searched by
+ * substrings. */
 static void test_snapshots_and_kinds(void) {
   dictenstein_dict *d = NULL;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_new(DICTENSTEIN_KIND_DAWG, &d, NULL));
@@ -156,11 +156,32 @@ static void test_snapshots_and_kinds(void) {
   dictenstein_fuzzy_cursor_free(c);
   dictenstein_dict_free(d);
 
+  /* An ART cursor collects its matches from the trie of the moment it opens: writes after
+   * that, and freeing the handle, do not change what it returns. */
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_new(DICTENSTEIN_KIND_ART, &d, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_insert(d, T("cat"), 1, NULL, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_insert(d, T("cart"), 2, NULL, NULL));
+  c = NULL;
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_fuzzy_cursor(d, T("car"), &o, &c, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_insert(d, T("car"), 3, NULL, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_remove(d, T("cat"), NULL, NULL));
+  dictenstein_dict_free(d);
+  got[0] = '\0';
+  while (dictenstein_fuzzy_cursor_next(c, &term, &len, NULL, &value, NULL) == DICTENSTEIN_OK) {
+    size_t used = strlen(got);
+    snprintf(got + used, sizeof got - used, "%.*s=%llu,", (int)len, (const char *)term, (unsigned long long)value);
+  }
+  CHECK(strcmp(got, "cart=2,cat=1,") == 0);
+  CHECK_STATUS(DICTENSTEIN_END, dictenstein_fuzzy_cursor_next(c, &term, &len, NULL, &value, NULL));
+  dictenstein_fuzzy_cursor_free(c);
+
+  /* Bad options are refused on an ART as on the other kinds, before any search. */
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_new(DICTENSTEIN_KIND_ART, &d, NULL));
   dictenstein_error *err = NULL;
+  o.max_distance = DICTENSTEIN_FUZZY_MAX_DISTANCE + 1;
   c = (dictenstein_fuzzy_cursor *)1;
-  CHECK_STATUS(DICTENSTEIN_UNSUPPORTED, dictenstein_dict_fuzzy_cursor(d, T("a"), &o, &c, &err));
-  check_error_object(DICTENSTEIN_UNSUPPORTED, err, "snapshots");
+  CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_dict_fuzzy_cursor(d, T("a"), &o, &c, &err));
+  check_error_object(DICTENSTEIN_INVALID_ARGUMENT, err, "max_distance");
   CHECK(c == (dictenstein_fuzzy_cursor *)1);
   dictenstein_dict_free(d);
 }
@@ -286,6 +307,7 @@ static void test_bad_input(void) {
 int main(void) {
   test_modes(DICTENSTEIN_KIND_DOUBLE_ARRAY);
   test_modes(DICTENSTEIN_KIND_DAWG);
+  test_modes(DICTENSTEIN_KIND_ART);
   test_snapshots_and_kinds();
   test_files();
   test_edit_distance();

@@ -72,6 +72,12 @@ fn check_all_backends(model: &Model, query: &[u8], o: &FuzzyOptions) {
         art.upsert(k, *v).unwrap();
     }
     check("ART", &art.pin(), model, query, o);
+    let snapshot = art.fuzzy_snapshot(query, o).unwrap();
+    assert_eq!(
+        snapshot,
+        brute_force(model, query, o),
+        "ART snapshot: query {query:?} {o:?}"
+    );
 }
 
 fn metric() -> impl Strategy<Value = Metric> {

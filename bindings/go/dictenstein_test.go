@@ -79,19 +79,15 @@ func TestEveryBuildableKind(t *testing.T) {
 		if info.Kind != kind || info.Len != uint64(len(words)) {
 			t.Fatalf("info %+v", info)
 		}
-		if kind != KindART {
-			m, err := d.FuzzySearch([]byte("helo"), FuzzyOptions{MaxDistance: 1, Ordered: true})
-			must(t, err)
-			if len(m) != 3 || string(m[0].Term) != "hell" || m[0].Distance != 1 || m[1].Value != 1 {
-				t.Fatalf("fuzzy %+v", m)
-			}
-			m, err = d.FuzzySearch([]byte("naive"), FuzzyOptions{MaxDistance: 1, CodePoints: true})
-			must(t, err)
-			if len(m) != 1 || string(m[0].Term) != "naïve" {
-				t.Fatalf("code points %+v", m)
-			}
-		} else if _, err := d.Fuzzy([]byte("helo"), DefaultFuzzyOptions()); !errors.Is(err, ErrUnsupported) {
-			t.Fatalf("ART fuzzy: %v", err)
+		m, err := d.FuzzySearch([]byte("helo"), FuzzyOptions{MaxDistance: 1, Ordered: true})
+		must(t, err)
+		if len(m) != 3 || string(m[0].Term) != "hell" || m[0].Distance != 1 || m[1].Value != 1 {
+			t.Fatalf("kind %d fuzzy %+v", kind, m)
+		}
+		m, err = d.FuzzySearch([]byte("naive"), FuzzyOptions{MaxDistance: 1, CodePoints: true})
+		must(t, err)
+		if len(m) != 1 || string(m[0].Term) != "naïve" {
+			t.Fatalf("kind %d code points %+v", kind, m)
 		}
 		must(t, d.Close())
 		must(t, d.Close())

@@ -87,7 +87,8 @@ type FuzzyCursor struct {
 const fuzzyBatch = 64
 
 // Fuzzy opens a search for the terms within opts.MaxDistance edits of query, over the
-// version of the dictionary current now (not supported on KindART: ErrUnsupported).
+// version of the dictionary current now (on KindART, the matches of that moment are collected
+// when it opens).
 func (d *Dict) Fuzzy(query []byte, opts FuzzyOptions) (*FuzzyCursor, error) {
 	copts := opts.toC()
 	var c *FuzzyCursor

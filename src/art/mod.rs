@@ -13,6 +13,7 @@
 
 mod node;
 mod scan;
+mod snapshot;
 mod view;
 
 pub(crate) use scan::scan;
@@ -25,14 +26,15 @@ use crossbeam_epoch::{self as epoch, Guard};
 use node::{build_inner, deref, is_leaf, new_leaf, retire, Ref};
 use parking_lot::Mutex;
 use std::ops::Bound;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// A concurrent adaptive radix trie mapping byte strings to `u64` values.
 ///
 /// All methods take `&self`; share it between threads with `Arc`. Reads are lock-free and
 /// each sees every key either before or after any concurrent write to it. Iteration is not a
 /// snapshot: a key written while a scan runs may or may not appear, but every key present
-/// for the whole scan does, once, in order.
+/// for the whole scan does, once, in order. [`Art::read_consistent`] and
+/// [`Art::fuzzy_snapshot`] read one moment of the trie.
 pub struct Art {
     /// Tagged pointer to the root node or leaf, 0 when empty.
     root: AtomicUsize,
@@ -40,6 +42,8 @@ pub struct Art {
     /// Heap bytes held by reachable nodes and leaves (maintained by the writer).
     heap_bytes: AtomicUsize,
     write: Mutex<()>,
+    /// Odd while a writer changes the trie; see `snapshot.rs`.
+    seq: AtomicU64,
 }
 
 impl Default for Art {
@@ -82,6 +86,7 @@ impl Art {
             len: AtomicUsize::new(0),
             heap_bytes: AtomicUsize::new(0),
             write: Mutex::new(()),
+            seq: AtomicU64::new(0),
         }
     }
 
@@ -204,7 +209,7 @@ impl Art {
 
     fn write(&self, key: &[u8], value: u64, mode: OnExisting) -> Result<Option<u64>> {
         check_key(key)?;
-        let _writer = self.write.lock();
+        let _writer = self.lock_for_write();
         let guard = epoch::pin();
         let g = &guard;
         let mut slot: &AtomicUsize = &self.root;
@@ -305,7 +310,7 @@ impl Art {
     /// Removes `key`; returns its value if it was present.
     pub fn remove(&self, key: &[u8]) -> Result<Option<u64>> {
         check_key(key)?;
-        let _writer = self.write.lock();
+        let _writer = self.lock_for_write();
         let guard = epoch::pin();
         let g = &guard;
         // The slot holding the current node, and the slot holding its parent (with the parent).

@@ -5,8 +5,8 @@ use super::any::{u64_value, AnyDict, DawgRepr, SamRepr};
 use crate::dat::DatNode;
 use crate::dawg::{DawgFileNode, DawgNode};
 use crate::dict::Dictionary;
-use crate::error::{Error, Result};
-use crate::fuzzy::{FuzzyOptions, FuzzySearch, Match};
+use crate::error::Result;
+use crate::fuzzy::{FuzzyMatch, FuzzyOptions, FuzzySearch, Match};
 use crate::sam::{SamFileNode, SamNode};
 use crate::store::{Reader, StoreFuzzy, StoreMatch};
 use std::sync::Arc;
@@ -19,6 +19,9 @@ pub enum FuzzySource {
     Sam(Arc<SamRepr>),
     /// A store: the search takes its own snapshot when it opens.
     Store(Reader),
+    /// An adaptive radix trie: the search collects its matches from one moment of the trie
+    /// when it opens (`Art::fuzzy_snapshot`).
+    Art(Arc<AnyDict>),
 }
 
 /// A running search over any kind the cursor can snapshot.
@@ -34,6 +37,12 @@ pub enum AnyFuzzy<'a> {
         current: Option<StoreMatch>,
         /// Return `current` again at the next call (see [`AnyFuzzy::hold`]).
         held: bool,
+    },
+    /// The matches of an adaptive radix trie, collected when the search opened.
+    Art {
+        matches: std::vec::IntoIter<FuzzyMatch>,
+        /// The result last returned, which the caller's term pointer sees.
+        current: Option<FuzzyMatch>,
     },
 }
 
@@ -79,6 +88,14 @@ impl AnyFuzzy<'_> {
                     value: u64_value(&m.value),
                 })
             }
+            AnyFuzzy::Art { matches, current } => {
+                *current = matches.next();
+                current.as_ref().map(|m| Hit {
+                    term: &m.term,
+                    distance: m.distance,
+                    value: Ok(m.value),
+                })
+            }
         })
     }
 
@@ -98,13 +115,7 @@ impl FuzzySource {
             AnyDict::Dawg(lock) => FuzzySource::Dawg(Arc::clone(&lock.read())),
             AnyDict::Sam(lock) => FuzzySource::Sam(Arc::clone(&lock.read())),
             AnyDict::Store(r) => FuzzySource::Store(r.clone()),
-            AnyDict::Art(_) => {
-                return Err(Error::Unsupported {
-                    operation: "fuzzy cursors (they read one snapshot, and snapshots of the \
-                                adaptive radix trie are not built yet)",
-                    backend: "adaptive radix trie",
-                })
-            }
+            AnyDict::Art(_) => FuzzySource::Art(Arc::clone(dict)),
         })
     }
 
@@ -121,6 +132,13 @@ impl FuzzySource {
             FuzzySource::Sam(r) => match &**r {
                 SamRepr::Mem(s) => AnyFuzzy::SamMem(s.fuzzy(query, opts)?),
                 SamRepr::File(s) => AnyFuzzy::SamFile(s.fuzzy(query, opts)?),
+            },
+            FuzzySource::Art(d) => match &**d {
+                AnyDict::Art(a) => AnyFuzzy::Art {
+                    matches: a.fuzzy_snapshot(query, opts)?.into_iter(),
+                    current: None,
+                },
+                other => unreachable!("{} is not an adaptive radix trie", other.kind().name()),
             },
             FuzzySource::Store(r) => AnyFuzzy::Store {
                 search: r.snapshot().fuzzy(query, opts)?,

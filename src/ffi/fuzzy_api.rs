@@ -139,8 +139,8 @@ pub unsafe extern "C" fn dictenstein_fuzzy_options_default(
 ///
 /// Works on every kind: the double-array trie, the DAWG (in memory or opened from a file),
 /// the suffix automaton (whose terms are all substrings of its texts, valued by their count:
-/// this is approximate substring search) and a durable store (`dictenstein_store_dict`). Not
-/// yet on the adaptive radix trie (see Returns).
+/// this is approximate substring search), the adaptive radix trie and a durable store
+/// (`dictenstein_store_dict`).
 ///
 /// Parameters: `dict`: the dictionary. `query`, `query_len`: the query (`query` may be NULL
 /// only when `query_len` is 0). `options`: required, initialised by
@@ -150,17 +150,20 @@ pub unsafe extern "C" fn dictenstein_fuzzy_options_default(
 /// query with non-zero length; an options `size` other than this header's; an unknown metric,
 /// units or flag; `max_distance` above DICTENSTEIN_FUZZY_MAX_DISTANCE; a query that is not
 /// valid UTF-8 with DICTENSTEIN_UNITS_CODE_POINTS); DICTENSTEIN_TERM_TOO_LONG (query longer
-/// than DICTENSTEIN_MAX_TERM_LEN); DICTENSTEIN_UNSUPPORTED (an adaptive radix trie: its
-/// cursors would not read one snapshot, so they are refused until the trie has snapshots).
-/// On failure `*cursor` is untouched.
+/// than DICTENSTEIN_MAX_TERM_LEN). On failure `*cursor` is untouched.
 /// Order: without DICTENSTEIN_FUZZY_ORDERED, in byte order of terms; with it, by distance and
 /// then byte order. Memory: the cursor holds one edge iterator and one row per level of the
 /// longest term, never the results; over a store it also holds the matches among the keys
-/// written since its last checkpoint (collected when it opens; the image is streamed). Free
+/// written since its last checkpoint (collected when it opens; the image is streamed); over
+/// an adaptive radix trie it holds all its matches (at most `limit`), collected when it
+/// opens. Free
 /// it with `dictenstein_fuzzy_cursor_free`; it keeps its data alive after the dictionary is
 /// freed.
 /// Consistency: the cursor reads the version of the dictionary of the moment it was opened
-/// (a store: one snapshot); later inserts, removes or appends do not affect it.
+/// (a store: one snapshot); later inserts, removes or appends do not affect it. On an
+/// adaptive radix trie the opening search reads one moment of the trie without blocking
+/// anyone; if concurrent writes disturb it twice, it runs once more holding the trie's
+/// writer lock (writers wait for that search; readers never do).
 /// Threads: the dictionary may be used by other threads meanwhile; the cursor by one thread
 /// at a time.
 ///

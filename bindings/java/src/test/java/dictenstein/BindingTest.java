@@ -75,15 +75,11 @@ public final class BindingTest {
                 equal(lp.termString() + "=" + lp.value(), "hello=1", kind + " longest prefix");
                 check(d.longestPrefix(b("xyz")) == null, kind + " no prefix");
                 equal(terms(d.prefix(b("hel"))), List.of("hell=0", "hello=1", "help=2"), kind + " prefix");
-                if (kind != Kind.ART) {
-                    List<FuzzyMatch> m = d.fuzzySearch("helo", new FuzzyOptions().ordered(true));
-                    equal(m.size(), 3, kind + " fuzzy count");
-                    equal(m.get(0).termString(), "hell", kind + " fuzzy first");
-                    List<FuzzyMatch> cp = d.fuzzySearch("naive", new FuzzyOptions().codePoints(true));
-                    equal(cp.size(), 1, kind + " code points");
-                } else {
-                    throwsStatus(Status.UNSUPPORTED, "ART fuzzy", () -> d.fuzzy(b("x"), new FuzzyOptions()));
-                }
+                List<FuzzyMatch> m = d.fuzzySearch("helo", new FuzzyOptions().ordered(true));
+                equal(m.size(), 3, kind + " fuzzy count");
+                equal(m.get(0).termString(), "hell", kind + " fuzzy first");
+                List<FuzzyMatch> cp = d.fuzzySearch("naive", new FuzzyOptions().codePoints(true));
+                equal(cp.size(), 1, kind + " code points");
                 d.close();
                 d.close();
                 try {

@@ -138,11 +138,24 @@ impl Art {
                 }
                 inner => inner.header()?,
             };
+            // In a Node48 or Node256 the child slot sits cache lines away from the header.
+            // Load the child for the next byte as if the prefix were empty (dense nodes mostly
+            // have none) before reading the prefix: the slot's address does not depend on the
+            // header, so the two cache misses overlap instead of queueing. (A Node4/16 keeps
+            // its slots next to its header, and often has a prefix: no gain there.)
+            // A published node's prefix never changes, so loading the slot first reads what
+            // a load after the header would (a concurrent write to the slot is seen before or
+            // after, as ever).
+            let early = match (node, key.get(depth)) {
+                (Ref::N48(_) | Ref::N256(_), Some(&b)) => Some(node.child(b)),
+                _ => None,
+            };
             let rest = &key[depth..];
             if !rest.starts_with(&h.prefix) {
                 return None;
             }
-            depth += h.prefix.len();
+            let skipped = h.prefix.len();
+            depth += skipped;
             if depth == key.len() {
                 // SAFETY: as above; the leaf slot holds 0 or a leaf pointer of this trie.
                 return match unsafe { deref(h.leaf.load(Ordering::Acquire), guard) } {
@@ -150,7 +163,10 @@ impl Art {
                     _ => None,
                 };
             }
-            p = node.child(key[depth]);
+            p = match early {
+                Some(child) if skipped == 0 => child,
+                _ => node.child(key[depth]),
+            };
             depth += 1;
         }
     }
@@ -496,6 +512,32 @@ mod tests {
                 entries.len()
             );
             stack.extend(entries.iter().map(|&(_, c)| (c, false)));
+        }
+    }
+
+    /// Pins the guard on the early child load of `get_in`: that load reads the slot of the
+    /// byte right after the node's own edge, which is the right slot only when the node has
+    /// no prefix. Here Node256s (and a Node48) sit under prefixes "zz" and "y", so the early
+    /// slot ('z' or 'y') is a real, wrong child; every lookup must still find its own term.
+    #[test]
+    fn dense_nodes_under_a_prefix_are_looked_up_past_it() {
+        let art = Art::new();
+        let mut model = BTreeMap::new();
+        for b in 0..=255u8 {
+            model.insert(vec![b'a', b'z', b'z', b], u64::from(b));
+            if b % 6 == 0 {
+                model.insert(vec![b'c', b'y', b], 1000 + u64::from(b));
+            }
+        }
+        model.insert(b"b".to_vec(), 7);
+        for (k, v) in &model {
+            art.insert(k, *v).unwrap();
+        }
+        for (k, v) in &model {
+            assert_eq!(art.get(k), Some(*v), "key {k:?}");
+        }
+        for miss in [&b"azz"[..], b"az", b"azy\x05", b"azzz\x00", b"cy", b"cz\x06", b"cyy"] {
+            assert_eq!(art.get(miss), None, "key {miss:?}");
         }
     }
 

@@ -302,3 +302,26 @@ fn mapped_file_round_trip() {
     assert_eq!(file.state_count(), sam.state_count());
     assert_eq!(file.edge_count(), sam.edge_count());
 }
+
+/// Pins the saved form's edge records that carry their target's edge count in one byte, 255
+/// meaning "255 or more, read the first-edge array": states with 254, 255 and 256 edges are
+/// reached through an edge (not as the root) and spelled past, in memory and thawed.
+#[test]
+fn states_with_many_edges_are_spelled_past() {
+    for fanout in [254usize, 255, 256] {
+        // "a" + b for `fanout` distinct bytes b: the state of "a" has `fanout` edges.
+        let text: Vec<u8> = (0..fanout).flat_map(|b| [b'a', b as u8]).collect();
+        let texts = vec![text];
+        let sam = SuffixAutomaton::from_texts(&texts).unwrap();
+        let file = SamFile::from_vec(sam.to_file_bytes().unwrap()).unwrap();
+        let thawed = file.to_automaton().unwrap();
+        for b in 0..=255u8 {
+            for p in [vec![b'a', b], vec![b'a', b, b'a'], vec![b, b'a', b]] {
+                let expected = naive_occurrences(&texts, &p).len() as u64;
+                assert_eq!(file.count(&p), expected, "fanout {fanout}, {p:?}");
+                assert_eq!(file.contains(&p), expected > 0, "fanout {fanout}, {p:?}");
+                assert_eq!(thawed.count(&p), expected, "fanout {fanout}, {p:?}");
+            }
+        }
+    }
+}

@@ -536,7 +536,15 @@ mod tests {
         for (k, v) in &model {
             assert_eq!(art.get(k), Some(*v), "key {k:?}");
         }
-        for miss in [&b"azz"[..], b"az", b"azy\x05", b"azzz\x00", b"cy", b"cz\x06", b"cyy"] {
+        for miss in [
+            &b"azz"[..],
+            b"az",
+            b"azy\x05",
+            b"azzz\x00",
+            b"cy",
+            b"cz\x06",
+            b"cyy",
+        ] {
             assert_eq!(art.get(miss), None, "key {miss:?}");
         }
     }

@@ -1,13 +1,13 @@
 //! The saved suffix automaton: a 96-byte header, the text lengths, each state's first edge,
-//! a 16-byte record per state, 5-byte edge records sorted by label, and the positions in
-//! link-tree preorder. The
-//! same bytes are read in memory and through mmap, so opening is O(number of texts). Byte
-//! table: `docs/format.md`.
+//! a 16-byte record per state, 10-byte edge records sorted by label, and the positions in
+//! link-tree preorder. The same bytes are read in memory and through mmap, so opening is
+//! O(number of texts). Byte table: `docs/format.md`.
 //!
 //! States keep their creation order: the states of consecutive text positions are
 //! consecutive, so the long unique stretches a query walks once it is past the shared
-//! prefixes read memory sequentially. The first-edge array is apart from the other fields:
-//! a substring test reads only it and the edges, 16 states per cache line.
+//! prefixes read memory sequentially. An edge record carries where its target's edges are
+//! (first record and count), so spelling a pattern reads one run of edge records per letter:
+//! one cache miss, where looking the target up in the first-edge array would add a second.
 
 use super::graph::{Graph, NONE, ROOT};
 use super::occ::OccIndex;
@@ -20,7 +20,7 @@ use crate::format::{self, align8, le_u32, put_u32, put_u64, Fields, KIND_SUFFIX_
 use std::path::Path;
 
 pub(crate) const HEADER_LEN: usize = 96;
-pub(crate) const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 2;
 const OFF_FILE_LEN: usize = 16;
 const OFF_STATES: usize = 24;
 const OFF_EDGES: usize = 32;
@@ -33,7 +33,10 @@ const OFF_BODY_CRC: usize = 80;
 const OFF_HEADER_CRC: usize = 84;
 
 const STATE_BYTES: usize = 16;
-const EDGE_BYTES: usize = 5;
+/// Label, target's edge count, target, target's first edge.
+const EDGE_BYTES: usize = 10;
+/// An edge count this large or larger is read from the first-edge array instead.
+const MANY_EDGES: u8 = u8::MAX;
 /// Bit 31 of a state's length field: the state is a clone (ends no text position).
 const CLONE_BIT: u32 = 1 << 31;
 
@@ -95,6 +98,15 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
     for (i, &len) in texts.lens().iter().enumerate() {
         put_u64(&mut out, lay.texts + i * 8, len);
     }
+    // Every record names its target's first edge, so the first-edge array is computed before
+    // any record is written.
+    let mut first = Vec::with_capacity(n + 1);
+    let mut at = 0u32;
+    for v in 0..n {
+        first.push(at);
+        at += g.edges(v as u32).count() as u32;
+    }
+    first.push(at);
     let mut edge = 0usize;
     let mut sorted = Vec::new();
     for v in 0..n {
@@ -110,8 +122,11 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
         sorted.sort_unstable_by_key(|e| e.0);
         for &(label, target) in &sorted {
             let at = lay.edges + edge * EDGE_BYTES;
+            let t = target as usize;
             out[at] = label;
-            put_u32(&mut out, at + 1, target);
+            out[at + 1] = (first[t + 1] - first[t]).min(u32::from(MANY_EDGES)) as u8;
+            put_u32(&mut out, at + 2, target);
+            put_u32(&mut out, at + 6, first[t]);
             edge += 1;
         }
     }
@@ -298,8 +313,30 @@ impl SamFile {
     fn edge(&self, i: u32) -> Option<(u8, u32)> {
         let at = self.lay.edges + i as usize * EDGE_BYTES;
         let b = self.bytes.as_slice();
-        let target = le_u32(b, at + 1)?;
+        let target = le_u32(b, at + 2)?;
         (target < self.states).then(|| (b[at], target))
+    }
+
+    /// The target of edge record `i` and its edge range, from the record alone (the
+    /// first-edge array only for a target with [`MANY_EDGES`] or more).
+    #[inline]
+    fn follow(&self, i: u32) -> Option<(u32, (u32, u32))> {
+        let at = self.lay.edges + i as usize * EDGE_BYTES;
+        let b = self.bytes.as_slice();
+        let target = le_u32(b, at + 2)?;
+        if target >= self.states {
+            return None;
+        }
+        let count = *b.get(at + 1)?;
+        if count == MANY_EDGES {
+            return Some((target, self.edge_range(target)));
+        }
+        // Clipped to the edge section: a damaged record cannot send reads elsewhere.
+        let lo = le_u32(b, at + 6)?.min(self.edges);
+        Some((
+            target,
+            (lo, lo.saturating_add(count.into()).min(self.edges)),
+        ))
     }
 
     /// An editable copy, to append more texts to: O(size). Checks the body checksum and the
@@ -361,6 +398,27 @@ impl SamFile {
 }
 
 impl Automaton for SamFile {
+    /// Spells `pattern` carrying each state's edge range from the record that led to it.
+    fn find(&self, pattern: &[u8]) -> Option<u32> {
+        let (mut v, mut range) = (ROOT, self.edge_range(ROOT));
+        let labels = &self.bytes.as_slice()[self.lay.edges..];
+        for &c in pattern {
+            let mut hit = None;
+            for i in range.0..range.1 {
+                let label = *labels.get(i as usize * EDGE_BYTES)?;
+                if label == c {
+                    hit = Some(i);
+                    break;
+                }
+                if label > c {
+                    return None;
+                }
+            }
+            (v, range) = self.follow(hit?)?;
+        }
+        Some(v)
+    }
+
     #[inline]
     fn transition(&self, v: u32, c: u8) -> Option<u32> {
         let (lo, hi) = self.edge_range(v);

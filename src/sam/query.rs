@@ -9,11 +9,17 @@ pub(crate) trait Automaton {
     fn state_len(&self, v: u32) -> u32;
     /// Suffix link; NONE for the root.
     fn link(&self, v: u32) -> u32;
+
+    /// The state reached by spelling `pattern` from the root (a form may do it faster than
+    /// one `transition` per letter).
+    fn find(&self, pattern: &[u8]) -> Option<u32> {
+        pattern.iter().try_fold(ROOT, |v, &c| self.transition(v, c))
+    }
 }
 
 /// The state reached by spelling `pattern` from the root.
 pub(crate) fn find(a: &impl Automaton, pattern: &[u8]) -> Option<u32> {
-    pattern.iter().try_fold(ROOT, |v, &c| a.transition(v, c))
+    a.find(pattern)
 }
 
 /// The longest substring of `query` that is a substring of the texts: its start in the

@@ -122,9 +122,16 @@ fn patterns_for(texts: &[Vec<u8>], extra: &[Vec<u8>]) -> Vec<Vec<u8>> {
     all
 }
 
+/// A letter of a five-letter alphabet: more letters than a state keeps inline (three), so
+/// states spill edges to a list, and clones of such states and redirects inside lists occur.
+fn five() -> impl Strategy<Value = u8> {
+    (b'a'..=b'e').prop_map(|b| b)
+}
+
 fn text() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         4 => proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'c')], 0..40),
+        3 => proptest::collection::vec(five(), 0..80),
         1 => proptest::collection::vec(any::<u8>(), 0..20),
     ]
 }
@@ -132,6 +139,7 @@ fn text() -> impl Strategy<Value = Vec<u8>> {
 fn pattern() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         3 => proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), Just(b'c')], 0..10),
+        2 => proptest::collection::vec(five(), 0..6),
         1 => proptest::collection::vec(any::<u8>(), 0..5),
     ]
 }

@@ -1,6 +1,7 @@
 //! The editable automaton: Blumer et al.'s online construction over the concatenation of the
-//! texts, with states (12 bytes) and edges (9 bytes) in chunked arrays, so a multi-megabyte
-//! text builds without a pointer per edge and without the copies of a doubling array.
+//! texts, with states (24 bytes, up to three edges inline) and the edges of busier states
+//! (9 bytes each) in chunked arrays, so a multi-megabyte text builds without a pointer per
+//! edge and without the copies of a doubling array.
 //!
 //! Texts are joined by separators that are each unique. A unique letter never has an
 //! outgoing edge to look up later, so its edges are not stored at all: the separator's state
@@ -62,17 +63,60 @@ impl<T: Copy> Chunked<T> {
     }
 }
 
-/// A state: the length of its longest string, its suffix link (NONE for the root) and the
-/// first edge of its list (NONE when it has none). Read together, so stored together.
+/// Edges kept inside a state record.
+const INLINE: usize = 3;
+/// `State::n` of a state with more than [`INLINE`] edges: its first `INLINE - 1` edges are
+/// inline and the last target slot heads a list of the others in `Graph::spill`.
+const SPILLED: u8 = u8::MAX;
+
+/// A state: the length of its longest string, its suffix link (NONE for the root) and its
+/// edges, up to three of them inline. Most states of a suffix automaton have one to three
+/// edges, so the construction's edge lookups (one per state on a suffix-link chain) read one
+/// 24-byte record instead of a record and then a list scattered over the edge array; only
+/// states with more edges (near the root, which stay cached) follow a list.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct State {
     pub(crate) len: u32,
     pub(crate) link: u32,
-    head: u32,
+    labels: [u8; INLINE],
+    /// Inline edges used (0..=INLINE), or SPILLED.
+    n: u8,
+    targets: [u32; INLINE],
 }
 
-/// An edge in its state's list. Packed to 9 bytes: the label, target and next edge are read
-/// together on every step of a list, so one record (one cache line, usually) serves them.
+impl State {
+    fn new(len: u32, link: u32) -> Self {
+        State {
+            len,
+            link,
+            labels: [0; INLINE],
+            n: 0,
+            targets: [NONE; INLINE],
+        }
+    }
+
+    /// Number of inline edges.
+    #[inline]
+    fn inline(&self) -> usize {
+        if self.n == SPILLED {
+            INLINE - 1
+        } else {
+            self.n as usize
+        }
+    }
+
+    /// Head of the spilled list, NONE when there is none.
+    #[inline]
+    fn spill_head(&self) -> u32 {
+        if self.n == SPILLED {
+            self.targets[INLINE - 1]
+        } else {
+            NONE
+        }
+    }
+}
+
+/// An edge in a spilled list. Packed to 9 bytes: label, target and next are read together.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed)]
 struct Edge {
@@ -81,12 +125,22 @@ struct Edge {
     label: u8,
 }
 
+/// Where an edge is stored, so that its target can be redirected.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Inline(u32, usize),
+    Spilled(u32),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Graph {
     pub(crate) states: Chunked<State>,
     /// One bit per state: created as a clone (so it is not the end of a text position).
     clones: Vec<u64>,
-    edges: Chunked<Edge>,
+    /// Edges of states with more than [`INLINE`] edges, beyond the inline ones.
+    spill: Chunked<Edge>,
+    /// Number of edges, inline and spilled.
+    edges: usize,
     /// The state of the whole concatenation so far.
     pub(crate) last: u32,
 }
@@ -102,11 +156,11 @@ impl Graph {
     }
 
     pub(crate) fn edge_count(&self) -> usize {
-        self.edges.len()
+        self.edges
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.states.heap_bytes() + self.clones.capacity() * 8 + self.edges.heap_bytes()
+        self.states.heap_bytes() + self.clones.capacity() * 8 + self.spill.heap_bytes()
     }
 
     #[inline]
@@ -125,11 +179,7 @@ impl Graph {
 
     fn push_state(&mut self, len: u32, link: u32, clone: bool) -> u32 {
         let id = self.states.len() as u32;
-        self.states.push(State {
-            len,
-            link,
-            head: NONE,
-        });
+        self.states.push(State::new(len, link));
         if id.is_multiple_of(64) {
             self.clones.push(0);
         }
@@ -139,26 +189,52 @@ impl Graph {
         id
     }
 
-    fn push_edge(&mut self, from: u32, label: u8, to: u32) {
-        let e = self.edges.len() as u32;
-        let st = self.states.get_mut(from as usize);
-        let next = st.head;
-        st.head = e;
-        self.edges.push(Edge {
-            target: to,
-            next,
+    /// Prepends an edge to a spilled list; returns the new head.
+    fn push_spill(&mut self, head: u32, label: u8, target: u32) -> u32 {
+        let e = self.spill.len() as u32;
+        self.spill.push(Edge {
+            target,
+            next: head,
             label,
         });
+        e
     }
 
-    /// Index of the edge of `v` labelled `c`.
+    fn push_edge(&mut self, from: u32, label: u8, to: u32) {
+        self.edges += 1;
+        let st = self.states.get(from as usize);
+        let n = st.n as usize;
+        if n < INLINE {
+            let st = self.states.get_mut(from as usize);
+            st.labels[n] = label;
+            st.targets[n] = to;
+            st.n += 1;
+            return;
+        }
+        // The last inline slot becomes the list head: its edge moves to the list first.
+        let head = if st.n == SPILLED {
+            st.targets[INLINE - 1]
+        } else {
+            self.push_spill(NONE, st.labels[INLINE - 1], st.targets[INLINE - 1])
+        };
+        let head = self.push_spill(head, label, to);
+        let st = self.states.get_mut(from as usize);
+        st.n = SPILLED;
+        st.targets[INLINE - 1] = head;
+    }
+
+    /// Where the edge of `v` labelled `c` is.
     #[inline]
-    fn find_edge(&self, v: u32, c: u8) -> Option<usize> {
-        let mut e = self.states.get(v as usize).head;
+    fn find_edge(&self, v: u32, c: u8) -> Option<Slot> {
+        let st = self.states.get(v as usize);
+        if let Some(i) = st.labels[..st.inline()].iter().position(|&l| l == c) {
+            return Some(Slot::Inline(v, i));
+        }
+        let mut e = st.spill_head();
         while e != NONE {
-            let edge = self.edges.get(e as usize);
+            let edge = self.spill.get(e as usize);
             if edge.label == c {
-                return Some(e as usize);
+                return Some(Slot::Spilled(e));
             }
             e = edge.next;
         }
@@ -166,20 +242,37 @@ impl Graph {
     }
 
     #[inline]
+    fn target(&self, slot: Slot) -> u32 {
+        match slot {
+            Slot::Inline(v, i) => self.states.get(v as usize).targets[i],
+            Slot::Spilled(e) => self.spill.get(e as usize).target,
+        }
+    }
+
+    fn set_target(&mut self, slot: Slot, to: u32) {
+        match slot {
+            Slot::Inline(v, i) => self.states.get_mut(v as usize).targets[i] = to,
+            Slot::Spilled(e) => self.spill.get_mut(e as usize).target = to,
+        }
+    }
+
+    #[inline]
     pub(crate) fn transition(&self, v: u32, c: u8) -> Option<u32> {
-        self.find_edge(v, c).map(|e| self.edges.get(e).target)
+        self.find_edge(v, c).map(|slot| self.target(slot))
     }
 
     /// The edges of `v`, unordered.
     pub(crate) fn edges(&self, v: u32) -> impl Iterator<Item = (u8, u32)> + '_ {
-        let mut e = self.states.get(v as usize).head;
-        std::iter::from_fn(move || {
+        let st = self.states.get(v as usize);
+        let inline = (0..st.inline()).map(move |i| (st.labels[i], st.targets[i]));
+        let mut e = st.spill_head();
+        inline.chain(std::iter::from_fn(move || {
             (e != NONE).then(|| {
-                let edge = self.edges.get(e as usize);
+                let edge = self.spill.get(e as usize);
                 e = edge.next;
                 (edge.label, edge.target)
             })
-        })
+        }))
     }
 
     /// Appends one letter (Blumer et al.): a new state for the new position, edges from the
@@ -192,16 +285,16 @@ impl Graph {
             if p == NONE {
                 break None;
             }
-            if let Some(e) = self.find_edge(p, c) {
-                break Some((p, e));
+            if let Some(slot) = self.find_edge(p, c) {
+                break Some((p, slot));
             }
             self.push_edge(p, c, cur);
             p = self.link(p);
         };
         let link = match hit {
             None => ROOT,
-            Some((p, e)) => {
-                let q = self.edges.get(e).target;
+            Some((p, slot)) => {
+                let q = self.target(slot);
                 if self.len(p) + 1 == self.len(q) {
                     q
                 } else {
@@ -217,17 +310,23 @@ impl Graph {
     /// `p` that reached `q` by `c` to the clone. Returns the clone.
     fn split(&mut self, mut p: u32, c: u8, q: u32) -> u32 {
         let clone = self.push_state(self.len(p) + 1, self.link(q), true);
-        let mut e = self.states.get(q as usize).head;
-        while e != NONE {
-            let edge = self.edges.get(e as usize);
-            self.push_edge(clone, edge.label, edge.target);
-            e = edge.next;
+        let qs = self.states.get(q as usize);
+        if qs.n != SPILLED {
+            // The common case: copy the inline edges with the record.
+            let st = self.states.get_mut(clone as usize);
+            (st.labels, st.n, st.targets) = (qs.labels, qs.n, qs.targets);
+            self.edges += qs.n as usize;
+        } else {
+            // A list is copied edge by edge: the two states' lists must not share nodes,
+            // since redirecting one's edge must not change the other's.
+            let copy: Vec<(u8, u32)> = self.edges(q).collect();
+            for (label, target) in copy {
+                self.push_edge(clone, label, target);
+            }
         }
         while p != NONE {
             match self.find_edge(p, c) {
-                Some(e) if self.edges.get(e).target == q => {
-                    self.edges.get_mut(e).target = clone;
-                }
+                Some(slot) if self.target(slot) == q => self.set_target(slot, clone),
                 _ => break,
             }
             p = self.link(p);
@@ -252,7 +351,8 @@ impl Graph {
         let mut g = Graph {
             states: Chunked::default(),
             clones: Vec::new(),
-            edges: Chunked::default(),
+            spill: Chunked::default(),
+            edges: 0,
             last,
         };
         for (len, link, clone) in states {

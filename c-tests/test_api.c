@@ -94,6 +94,16 @@ static void check_lookups(const dictenstein_dict *d) {
   CHECK(n == NWORDS + 1);
   dictenstein_cursor_free(c);
 
+  /* Range cursor: [card, cars) holds card, care, cared; the bound "card" is included. */
+  const char *range_expect[] = {"card", "care", "cared"};
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_range_cursor(d, (const uint8_t *)"card", 4, (const uint8_t *)"cars", 4, 0, &c, NULL));
+  for (size_t i = 0; i < 3; i++) {
+    CHECK_STATUS(DICTENSTEIN_OK, dictenstein_cursor_next(c, &t, &tl, &v, NULL));
+    CHECK(tl == strlen(range_expect[i]) && memcmp(t, range_expect[i], tl) == 0);
+  }
+  CHECK_STATUS(DICTENSTEIN_END, dictenstein_cursor_next(c, &t, &tl, &v, NULL));
+  dictenstein_cursor_free(c);
+
   /* No match: an empty cursor. */
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_prefix_cursor(d, (const uint8_t *)"x", 1, &c, NULL));
   CHECK_STATUS(DICTENSTEIN_END, dictenstein_cursor_next(c, &t, &tl, &v, NULL));

@@ -6,6 +6,7 @@
 
 use crate::error::Result;
 use crate::walk::PrefixWalk;
+use std::ops::Bound;
 
 /// The longest term any backend accepts, in bytes. Longer terms are rejected with
 /// [`crate::Error::TermTooLong`]; nothing is truncated.
@@ -83,6 +84,13 @@ pub trait Dictionary {
     /// to the longest term (not to the number of results).
     fn prefix_walk(&self, prefix: &[u8]) -> PrefixWalk<Self::Node<'_>> {
         PrefixWalk::new(self.node_at(prefix), prefix, self.max_term_len())
+    }
+
+    /// Streams every term between `lo` and `hi`, in byte order, holding memory proportional
+    /// to the longest term. Starting costs one walk down `lo`; a range with `lo` after `hi`
+    /// is empty.
+    fn range_walk(&self, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> PrefixWalk<Self::Node<'_>> {
+        PrefixWalk::range(self.root(), lo, hi, self.max_term_len())
     }
 
     /// Streams every term within `opts.max_distance` edits of `query` (see [`crate::fuzzy`]).

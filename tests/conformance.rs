@@ -38,6 +38,77 @@ fn check_against_model<D: Dictionary>(d: &D, model: &Model, probes: &[Vec<u8>]) 
     let all: Vec<(Vec<u8>, u64)> = d.prefix_walk(b"").collect();
     let expected: Vec<(Vec<u8>, u64)> = model.iter().map(|(k, v)| (k.clone(), *v)).collect();
     assert_eq!(all, expected, "full listing");
+    check_ranges(d, model, probes);
+}
+
+/// Range walks against the model's ranges, for bounds of every kind built from pairs of
+/// probes (terms, their prefixes, strings past them), in both orders.
+fn check_ranges<D: Dictionary>(d: &D, model: &Model, probes: &[Vec<u8>]) {
+    if probes.is_empty() {
+        return;
+    }
+    for (i, a) in probes.iter().enumerate().take(12) {
+        let b = &probes[(i * 7 + 3) % probes.len()];
+        for (lo, hi) in [(a, b), (b, a)] {
+            for (lb, hb) in [
+                (Bound::Included(&lo[..]), Bound::Excluded(&hi[..])),
+                (Bound::Excluded(&lo[..]), Bound::Included(&hi[..])),
+                (Bound::Included(&lo[..]), Bound::Included(&hi[..])),
+                (Bound::Excluded(&lo[..]), Bound::Unbounded),
+                (Bound::Unbounded, Bound::Excluded(&hi[..])),
+                (Bound::Unbounded, Bound::Unbounded),
+            ] {
+                let got: Vec<(Vec<u8>, u64)> = d.range_walk(lb, hb).collect();
+                // BTreeMap refuses a range whose start is after its end; that range is empty.
+                let empty = match (lb, hb) {
+                    (Bound::Included(l), Bound::Included(h)) => l > h,
+                    (Bound::Included(l) | Bound::Excluded(l), Bound::Excluded(h))
+                    | (Bound::Excluded(l), Bound::Included(h)) => l >= h,
+                    _ => false,
+                };
+                let expected: Vec<(Vec<u8>, u64)> = if empty {
+                    Vec::new()
+                } else {
+                    model
+                        .range::<[u8], _>((lb, hb))
+                        .map(|(k, v)| (k.clone(), *v))
+                        .collect()
+                };
+                assert_eq!(got, expected, "range {lb:?}..{hb:?}");
+            }
+        }
+    }
+}
+
+/// Pins the range walk's seek at the depth limit (a saved DAWG never walks deeper than its
+/// longest term): lower bounds that run past the longest term, or end exactly at it, must
+/// resume at the right place.
+#[test]
+fn range_bounds_past_the_longest_term() {
+    let pairs: Vec<(Vec<u8>, u64)> = [&b"ab"[..], b"abc", b"abd", b"b"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.to_vec(), i as u64))
+        .collect();
+    let model = model_of(&pairs);
+    let dawg = Dawg::from_pairs(pairs.clone()).unwrap();
+    let file = DawgFile::from_vec(dawg.to_file_bytes().unwrap()).unwrap();
+    assert_eq!(file.max_term_len(), 3);
+    let probes: Vec<Vec<u8>> = [
+        &b"abcd"[..],
+        b"abc",
+        b"abc\x00",
+        b"abd",
+        b"abdz",
+        b"ab",
+        b"a",
+        b"",
+    ]
+    .iter()
+    .map(|p| p.to_vec())
+    .collect();
+    check_ranges(&file, &model, &probes);
+    check_ranges(&build_dat(&pairs), &model, &probes);
 }
 
 fn build_dat(pairs: &[(Vec<u8>, u64)]) -> DoubleArray {

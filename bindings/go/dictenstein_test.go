@@ -74,6 +74,10 @@ func TestEveryBuildableKind(t *testing.T) {
 		if fmt.Sprint(got) != "[hell=0 hello=1 help=2]" {
 			t.Fatalf("kind %d prefix: %v", kind, got)
 		}
+		got = list(d.Range([]byte("hell"), []byte("help")))
+		if fmt.Sprint(got) != "[hell=0 hello=1]" {
+			t.Fatalf("kind %d range: %v", kind, got)
+		}
 		info, err := d.Info()
 		must(t, err)
 		if info.Kind != kind || info.Len != uint64(len(words)) {

@@ -400,7 +400,12 @@ impl CursorSource {
 
     pub fn range(&self, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<AnyWalk<'_>> {
         match self {
+            CursorSource::Dawg(r) => Ok(match &**r {
+                DawgRepr::Mem(d) => AnyWalk::DawgMem(d.range_walk(lo, hi)),
+                DawgRepr::File(d) => AnyWalk::DawgFile(d.range_walk(lo, hi)),
+            }),
             CursorSource::Dict(d) => match &**d {
+                AnyDict::DoubleArray(d) => Ok(AnyWalk::DoubleArray(d.range_walk(lo, hi))),
                 AnyDict::Art(a) => Ok(AnyWalk::Art {
                     range: a.range(lo, hi),
                     current: None,
@@ -410,14 +415,11 @@ impl CursorSource {
                     current: None,
                 }),
                 other => Err(Error::Unsupported {
-                    operation: "range cursors",
+                    operation: "range cursors (a suffix automaton lists occurrences: use \
+                                dictenstein_dict_occurrence_cursor)",
                     backend: other.kind().name(),
                 }),
             },
-            CursorSource::Dawg(_) => Err(Error::Unsupported {
-                operation: "range cursors",
-                backend: "DAWG",
-            }),
         }
     }
 }

@@ -681,15 +681,19 @@ pub unsafe extern "C" fn dictenstein_dict_remove(
 /// Opens a cursor over the terms between two bounds, in byte order. Read it with
 /// `dictenstein_cursor_next`.
 ///
-/// Parameters: `dict`: an adaptive radix trie or a store. `lo`, `lo_len`: the lower bound (included
+/// Parameters: `dict`: a double-array trie, a DAWG, an adaptive radix trie or a store (not a
+/// suffix automaton). `lo`, `lo_len`: the lower bound (included
 /// unless DICTENSTEIN_RANGE_LO_EXCLUSIVE; ignored with DICTENSTEIN_RANGE_NO_LO). `hi`,
 /// `hi_len`: the upper bound (excluded unless DICTENSTEIN_RANGE_HI_INCLUSIVE; ignored with
 /// DICTENSTEIN_RANGE_NO_HI). A bound pointer may be NULL when its length is 0 or it is
 /// ignored. `flags`: a combination of the DICTENSTEIN_RANGE_* flags. `cursor`: receives the
 /// cursor (required). `error`: optional error details.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL dict or cursor, NULL bound
-/// with a non-zero length, unknown flags); DICTENSTEIN_UNSUPPORTED for the other kinds (use
-/// `dictenstein_dict_prefix_cursor`; range cursors over them are not built yet).
+/// with a non-zero length, unknown flags); DICTENSTEIN_UNSUPPORTED for a suffix automaton
+/// (use `dictenstein_dict_occurrence_cursor`). A lower bound after the upper bound gives an
+/// empty cursor.
+/// Cost: opening follows the lower bound down the automaton (O(its length)); each step then
+/// streams as a prefix cursor does.
 /// Memory: as `dictenstein_dict_prefix_cursor`; the bounds are copied.
 /// Consistency and threads: as `dictenstein_dict_prefix_cursor`.
 ///

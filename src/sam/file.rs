@@ -317,6 +317,20 @@ impl SamFile {
         (target < self.states).then(|| (b[at], target))
     }
 
+    /// The record labelled `c` among the records `range` of one state (sorted by label).
+    #[inline]
+    fn labelled(&self, range: (u32, u32), c: u8) -> Option<u32> {
+        let labels = &self.bytes.as_slice()[self.lay.edges..];
+        for i in range.0..range.1 {
+            match labels.get(i as usize * EDGE_BYTES)?.cmp(&c) {
+                std::cmp::Ordering::Equal => return Some(i),
+                std::cmp::Ordering::Greater => return None,
+                std::cmp::Ordering::Less => {}
+            }
+        }
+        None
+    }
+
     /// The target of edge record `i` and its edge range, from the record alone (the
     /// first-edge array only for a target with [`MANY_EDGES`] or more).
     #[inline]
@@ -401,37 +415,16 @@ impl Automaton for SamFile {
     /// Spells `pattern` carrying each state's edge range from the record that led to it.
     fn find(&self, pattern: &[u8]) -> Option<u32> {
         let (mut v, mut range) = (ROOT, self.edge_range(ROOT));
-        let labels = &self.bytes.as_slice()[self.lay.edges..];
         for &c in pattern {
-            let mut hit = None;
-            for i in range.0..range.1 {
-                let label = *labels.get(i as usize * EDGE_BYTES)?;
-                if label == c {
-                    hit = Some(i);
-                    break;
-                }
-                if label > c {
-                    return None;
-                }
-            }
-            (v, range) = self.follow(hit?)?;
+            (v, range) = self.follow(self.labelled(range, c)?)?;
         }
         Some(v)
     }
 
     #[inline]
     fn transition(&self, v: u32, c: u8) -> Option<u32> {
-        let (lo, hi) = self.edge_range(v);
-        for i in lo..hi {
-            let (label, target) = self.edge(i)?;
-            if label == c {
-                return Some(target);
-            }
-            if label > c {
-                return None;
-            }
-        }
-        None
+        let i = self.labelled(self.edge_range(v), c)?;
+        self.edge(i).map(|(_, target)| target)
     }
 
     fn state_len(&self, v: u32) -> u32 {

@@ -324,9 +324,10 @@ typedef struct dictenstein_store_options {
    */
   uint64_t max_value_len;
   /**
-   * WAL segments are extended ahead of their records in steps of this many bytes (sparse:
-   * no space is used until written), so a commit's fdatasync need not also commit a new
-   * file length (default 64 MiB; 0 = grow with each append; at most 1 GiB).
+   * WAL segments are extended ahead of their records in steps of this many bytes, and
+   * filled with zeros 1 MiB ahead of the records, so a commit's fdatasync need not also
+   * commit a new file length or a block allocation (default 64 MiB; 0 = grow with each
+   * append; at most 1 GiB).
    */
   uint64_t wal_preallocate_bytes;
 } dictenstein_store_options;

@@ -812,8 +812,8 @@ fn sync_async_completes_under_every_policy() {
     }
 }
 
-/// WAL segments are extended ahead of their records (sparse), so a commit's fdatasync need
-/// not commit a new file size; the tail is cut at close, and a tail left by a crash (zeros)
+/// WAL segments are extended ahead of their records and zero-filled 1 MiB ahead, so a
+/// commit's fdatasync need not commit a new file size or a block allocation; the tail is cut at close, and a tail left by a crash (zeros)
 /// ends recovery like a torn record: it is truncated and nothing acknowledged is lost.
 #[test]
 fn wal_segments_are_preallocated_and_trimmed() {
@@ -838,6 +838,19 @@ fn wal_segments_are_preallocated_and_trimmed() {
     let segs = segments(dir.path());
     assert_eq!(segs.len(), 1);
     assert_eq!(segs[0].1, 1 << 20, "{segs:?}");
+    // The zeros ahead of the records are written, not a hole: later fdatasyncs then need no
+    // block allocation (a hole would hold a few KiB of blocks here, not the whole step).
+    let allocated_bytes = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir.path().join(&segs[0].0))
+            .unwrap()
+            .blocks()
+            * 512
+    };
+    assert!(
+        allocated_bytes >= 1 << 20,
+        "{allocated_bytes} bytes of blocks"
+    );
     // A batch larger than one step grows the segment by whole steps.
     let big: Vec<Op> = (0..400u32)
         .map(|i| Op::Put(i.to_be_bytes().to_vec(), vec![1u8; 4000]))

@@ -48,9 +48,10 @@ pub struct dictenstein_store_options {
     pub max_key_len: u64,
     /// Longest value (default 1 MiB, at most 64 MiB).
     pub max_value_len: u64,
-    /// WAL segments are extended ahead of their records in steps of this many bytes (sparse:
-    /// no space is used until written), so a commit's fdatasync need not also commit a new
-    /// file length (default 64 MiB; 0 = grow with each append; at most 1 GiB).
+    /// WAL segments are extended ahead of their records in steps of this many bytes, and
+    /// filled with zeros 1 MiB ahead of the records, so a commit's fdatasync need not also
+    /// commit a new file length or a block allocation (default 64 MiB; 0 = grow with each
+    /// append; at most 1 GiB).
     pub wal_preallocate_bytes: u64,
 }
 

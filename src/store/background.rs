@@ -203,6 +203,7 @@ impl Shared {
             seq,
             offset: SEGMENT_HEADER as u64,
             allocated,
+            zeroed: SEGMENT_HEADER as u64,
         })
     }
 
@@ -298,6 +299,7 @@ impl Shared {
             .set_len(wal.offset)
             .map_err(|e| Error::io("trim WAL segment", &wal.path, e))?;
         wal.allocated = wal.offset;
+        wal.zeroed = wal.offset;
         self.fsync(&*wal.file, &wal.path)?;
         self.mark_synced(last);
         let next = self.create_segment(wal.seq + 1, last)?;

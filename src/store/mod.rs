@@ -493,6 +493,7 @@ impl Shared {
             .set_len(wal.offset)
             .map_err(|e| Error::io("trim WAL segment", &wal.path, e))?;
         wal.allocated = wal.offset;
+        wal.zeroed = wal.offset;
         Ok(())
     }
 

@@ -132,6 +132,7 @@ pub(crate) fn open(dir: &Path, o: Options) -> Result<Arc<Shared>> {
             seq: 0,
             offset: 0,
             allocated: 0,
+            zeroed: 0,
         }),
         snapshots: Mutex::new(BTreeMap::new()),
         keys: AtomicU64::new(slot.keys),

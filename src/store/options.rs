@@ -61,9 +61,10 @@ pub struct Options {
     /// Longest value accepted, at most [`MAX_VALUE_LEN`] (default 1 MiB).
     pub max_value_len: usize,
     /// Each WAL segment is extended to a multiple of this many bytes ahead of its records
-    /// (a sparse `set_len`, no disk space used until written), so the fdatasync of a commit
-    /// does not also have to commit a new file size: about 40% less per durable commit on
-    /// ext4. Default 64 MiB; 0 = grow with each append; at most 1 GiB.
+    /// (a sparse `set_len`, then filled with zeros 1 MiB at a time ahead of the records), so
+    /// the fdatasync of a commit does not also have to commit a new file size or a block
+    /// allocation: about 40% less per durable commit on ext4. Default 64 MiB; 0 = grow
+    /// with each append (and no zero fill); at most 1 GiB.
     pub wal_preallocate: u64,
     /// The storage (the real file system by default; tests inject faults here).
     pub vfs: Arc<dyn Vfs>,

@@ -195,6 +195,10 @@ impl Shared {
             .map_err(|e| Error::io("write WAL segment header", &path, e))?;
         self.fsync(&*file, &path)?;
         self.fsync_dir()?;
+        let sync_file = self
+            .vfs
+            .open(&path, false)
+            .map_err(|e| Error::io("open WAL segment", &path, e))?;
         self.wal_bytes
             .fetch_add(SEGMENT_HEADER as u64, Ordering::Relaxed);
         Ok(WalState {
@@ -204,6 +208,7 @@ impl Shared {
             offset: SEGMENT_HEADER as u64,
             allocated,
             zeroed: SEGMENT_HEADER as u64,
+            sync_file,
         })
     }
 

@@ -32,6 +32,8 @@ pub(crate) struct WalState {
     pub allocated: u64,
     /// Up to here the file holds records or written zeros, no holes: see `ZERO_AHEAD`.
     pub zeroed: u64,
+    /// The segment opened a second time, for `Shared::sync` (see there why).
+    pub sync_file: Arc<dyn VFile>,
 }
 
 /// How far ahead of its records a WAL segment is filled with real zeros. Writing into a hole
@@ -112,11 +114,11 @@ impl Commit {
         }
     }
 
-    /// The current segment and the last LSN written to the WAL.
+    /// The current segment (opened for `Shared::sync`) and the last LSN written to the WAL.
     pub fn current_segment(&self, s: &Shared) -> (Arc<dyn VFile>, PathBuf, u64) {
         let w = self.wal.lock();
         (
-            w.file.clone(),
+            w.sync_file.clone(),
             w.path.clone(),
             s.written.load(Ordering::Acquire),
         )

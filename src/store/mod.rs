@@ -73,6 +73,8 @@ pub(crate) struct Shared {
     synced_cv: Condvar,
     poisoned: AtomicBool,
     poison_cause: Mutex<String>,
+    /// Held by `sync` for its fsync and what it concludes from it: see `Shared::sync`.
+    sync_lock: Mutex<()>,
     commit: Commit,
     /// Live snapshots: LSN -> count. The applier keeps every version they may read.
     snapshots: Mutex<BTreeMap<u64, usize>>,
@@ -497,7 +499,16 @@ impl Shared {
         Ok(())
     }
 
+    /// Why its own open file description and a lock: Linux reports a writeback error once
+    /// to each open file description that fsyncs. Had `sync` and the commit groups shared one,
+    /// a `sync` from another thread (or the background thread under `Periodic`) could take
+    /// the error about a group's pages, and that group's own fdatasync would then succeed and
+    /// acknowledge writes that are not durable. With separate descriptions each sees the
+    /// error. Two `sync` calls at once (a user's and the background thread's) share this one,
+    /// so the lock makes each one's fsync, its poisoning on failure, and the check below one
+    /// step: the second never marks LSNs synced after the first saw them fail.
     fn sync(&self) -> Result<()> {
+        let _one_at_a_time = self.sync_lock.lock();
         if self.is_poisoned() {
             return Err(self.poison_error());
         }
@@ -508,6 +519,10 @@ impl Shared {
         // Records of older segments were fsynced when the segment was rotated, so the
         // current one is all that can hold unsynced records up to `lsn`.
         self.fsync(&*file, &path)?;
+        // A commit group's failed fdatasync may have poisoned the store meanwhile.
+        if self.is_poisoned() {
+            return Err(self.poison_error());
+        }
         self.mark_synced(lsn);
         Ok(())
     }

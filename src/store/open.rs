@@ -125,6 +125,7 @@ pub(crate) fn open(dir: &Path, o: Options) -> Result<Arc<Shared>> {
         synced_cv: Condvar::new(),
         poisoned: AtomicBool::new(false),
         poison_cause: Mutex::new(String::new()),
+        sync_lock: Mutex::new(()),
         // Replaced by the real segment once recovery knows the last LSN.
         commit: Commit::new(WalState {
             file: file.clone(),
@@ -133,6 +134,7 @@ pub(crate) fn open(dir: &Path, o: Options) -> Result<Arc<Shared>> {
             offset: 0,
             allocated: 0,
             zeroed: 0,
+            sync_file: file.clone(),
         }),
         snapshots: Mutex::new(BTreeMap::new()),
         keys: AtomicU64::new(slot.keys),

@@ -7,11 +7,13 @@
 //! - Any byte string of up to [`crate::MAX_TERM_LEN`] bytes is a key, the empty one included:
 //!   a term that ends inside the trie lives in its node's `leaf` slot.
 //! - Freed memory is reclaimed with crossbeam-epoch; the rules that make in-place changes safe
-//!   for readers are in `node.rs`.
+//!   for readers are in `node.rs`. Nodes live in the trie's own pool (`pool.rs`), on huge
+//!   pages when the trie is large.
 //!
 //! No I/O happens here, so the durable store reuses this type as its in-memory index.
 
 mod node;
+mod pool;
 mod scan;
 mod snapshot;
 mod view;
@@ -25,8 +27,10 @@ use crate::MAX_TERM_LEN;
 use crossbeam_epoch::{self as epoch, Guard};
 use node::{build_inner, deref, is_leaf, new_leaf, retire, Ref};
 use parking_lot::Mutex;
+use pool::Pool;
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// A concurrent adaptive radix trie mapping byte strings to `u64` values.
 ///
@@ -44,6 +48,8 @@ pub struct Art {
     write: Mutex<()>,
     /// Odd while a writer changes the trie; see `snapshot.rs`.
     seq: AtomicU64,
+    /// Where the nodes live; see `pool.rs`.
+    pool: Arc<Pool>,
 }
 
 impl Default for Art {
@@ -87,6 +93,7 @@ impl Art {
             heap_bytes: AtomicUsize::new(0),
             write: Mutex::new(()),
             seq: AtomicU64::new(0),
+            pool: Arc::new(node::new_pool()),
         }
     }
 
@@ -191,14 +198,14 @@ impl Art {
 
     /// Allocates a leaf and counts it.
     fn leaf(&self, guard: &Guard, key: &[u8], value: u64) -> usize {
-        let p = new_leaf(key, value);
+        let p = new_leaf(&self.pool, key, value);
         self.account_new(guard, p);
         p
     }
 
     /// Builds an inner node and counts it.
     fn inner(&self, guard: &Guard, prefix: &[u8], leaf: usize, entries: &[(u8, usize)]) -> usize {
-        let p = build_inner(prefix, leaf, entries);
+        let p = build_inner(&self.pool, prefix, leaf, entries);
         self.account_new(guard, p);
         p
     }
@@ -220,7 +227,7 @@ impl Art {
             self.sub_bytes(r.heap_bytes());
         }
         // SAFETY: forwarded from this function's contract.
-        unsafe { retire(guard, p) };
+        unsafe { retire(guard, &self.pool, p) };
     }
 
     fn write(&self, key: &[u8], value: u64, mode: OnExisting) -> Result<Option<u64>> {
@@ -468,7 +475,7 @@ impl Drop for Art {
         let root = std::mem::replace(self.root.get_mut(), 0);
         // SAFETY: `&mut self` means no reader or writer is left; retired nodes are not
         // reachable from the root, so nothing is freed twice.
-        unsafe { node::free_tree(root, &guard) };
+        unsafe { node::free_tree(&self.pool, root, &guard) };
     }
 }
 
@@ -490,6 +497,32 @@ impl crate::dict::MutableDictionary for Art {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// Pins that a node retired just before its trie is dropped is freed into memory that is
+    /// still mapped: the deferred free holds the node pool, which would otherwise be unmapped
+    /// with the trie (the free would then touch unmapped memory and crash).
+    #[test]
+    fn nodes_retired_before_the_trie_is_dropped_are_freed_safely() {
+        for round in 0..50u64 {
+            let art = Art::new();
+            let reader = epoch::pin();
+            for i in 0..2000u64 {
+                // Long keys spill to the heap, so freeing them runs a real destructor.
+                let key = format!("{round}-{i:04}-{}", "x".repeat(40));
+                art.insert(key.as_bytes(), i).unwrap();
+            }
+            for i in 0..2000u64 {
+                let key = format!("{round}-{i:04}-{}", "x".repeat(40));
+                art.remove(key.as_bytes()).unwrap();
+            }
+            drop(art);
+            drop(reader);
+            // Let the collector run the deferred frees now.
+            for _ in 0..64 {
+                epoch::pin().flush();
+            }
+        }
+    }
 
     /// Walks the whole trie under one pin and checks, for every inner node below the root,
     /// that its kept live count equals its listed children and that it holds two children,

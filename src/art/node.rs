@@ -13,8 +13,10 @@
 //! collector: it is freed only after every reader that could have loaded it has unpinned.
 //! A retired node is never written again, so a reader inside it sees a consistent old state.
 
+use super::pool::{Pool, CLASSES};
 use crossbeam_epoch::Guard;
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Tags in the low three bits of a node pointer (all nodes are 8-byte aligned).
 const TAG_MASK: usize = 7;
@@ -123,11 +125,12 @@ pub(crate) enum Ref<'g> {
 /// `p` must be 0 or a pointer produced by this module (`new_leaf`, `build_inner`) that was
 /// loaded from a slot while `guard` was pinned, or that the caller owns exclusively. Nodes are
 /// freed only through [`retire`] (after every guard pinned before the unlink is gone) or by
-/// the trie's `Drop` (which has exclusive access), so the memory stays valid for `'g`.
+/// the trie's `Drop` (which has exclusive access), and their chunks stay mapped while the
+/// trie or any retired node holds the pool, so the memory stays valid for `'g`.
 pub(crate) unsafe fn deref<'g>(p: usize, _guard: &'g Guard) -> Option<Ref<'g>> {
     let addr = p & !TAG_MASK;
     // SAFETY: (every arm) by the function contract the untagged pointer addresses a live
-    // value of the type the tag names, allocated by `Box` in this module.
+    // value of the type the tag names, placed by `place` in this module.
     unsafe {
         Some(match p & TAG_MASK {
             0 => return None,
@@ -145,18 +148,37 @@ pub(crate) fn is_leaf(p: usize) -> bool {
     p & TAG_MASK == TAG_LEAF
 }
 
-fn tag<T>(b: Box<T>, tag: usize) -> usize {
-    let addr = Box::into_raw(b) as usize;
+/// The pool for one trie's nodes: one size class per tag.
+pub(crate) fn new_pool() -> Pool {
+    let sizes: [usize; CLASSES] = [
+        std::mem::size_of::<Leaf>(),
+        std::mem::size_of::<Small<4>>(),
+        std::mem::size_of::<Small<16>>(),
+        std::mem::size_of::<Node48>(),
+        std::mem::size_of::<Node256>(),
+    ];
+    Pool::new(sizes)
+}
+
+/// Moves `value` into a slot of its class and returns the tagged pointer.
+fn place<T>(pool: &Pool, value: T, tag: usize) -> usize {
+    debug_assert!(std::mem::align_of::<T>() <= 8);
+    let p = pool.alloc(tag - 1, std::mem::size_of::<T>()).cast::<T>();
+    // SAFETY: `alloc` returned an unused, 8-byte aligned slot of at least `size_of::<T>()`
+    // bytes (every node type is aligned to at most 8), so writing a `T` there is in bounds.
+    unsafe { p.write(value) };
+    let addr = p as usize;
     debug_assert_eq!(addr & TAG_MASK, 0, "ART nodes must be 8-byte aligned");
     addr | tag
 }
 
-pub(crate) fn new_leaf(key: &[u8], value: u64) -> usize {
-    tag(
-        Box::new(Leaf {
+pub(crate) fn new_leaf(pool: &Pool, key: &[u8], value: u64) -> usize {
+    place(
+        pool,
+        Leaf {
             key: InlineBytes::new(key),
             value: AtomicU64::new(value),
-        }),
+        },
         TAG_LEAF,
     )
 }
@@ -171,16 +193,23 @@ fn header(prefix: &[u8], leaf: usize) -> Header {
 /// Builds an unpublished inner node of the smallest kind that holds `entries` (sorted by
 /// byte, non-zero children) with the given prefix and leaf. Ownership of the children and of
 /// the leaf moves into the new node.
-pub(crate) fn build_inner(prefix: &[u8], leaf: usize, entries: &[(u8, usize)]) -> usize {
+pub(crate) fn build_inner(
+    pool: &Pool,
+    prefix: &[u8],
+    leaf: usize,
+    entries: &[(u8, usize)],
+) -> usize {
     let n = entries.len();
     if n <= 4 {
-        tag(
-            Box::new(Small::<4>::from_entries(header(prefix, leaf), entries)),
+        place(
+            pool,
+            Small::<4>::from_entries(header(prefix, leaf), entries),
             TAG_N4,
         )
     } else if n <= 16 {
-        tag(
-            Box::new(Small::<16>::from_entries(header(prefix, leaf), entries)),
+        place(
+            pool,
+            Small::<16>::from_entries(header(prefix, leaf), entries),
             TAG_N16,
         )
     } else if n <= 48 {
@@ -194,7 +223,7 @@ pub(crate) fn build_inner(prefix: &[u8], leaf: usize, entries: &[(u8, usize)]) -
             node.index[b as usize].store(i as u8 + 1, Ordering::Relaxed);
             node.kids[i].store(c, Ordering::Relaxed);
         }
-        tag(Box::new(node), TAG_N48)
+        place(pool, node, TAG_N48)
     } else {
         let node = Node256 {
             h: header(prefix, leaf),
@@ -204,7 +233,7 @@ pub(crate) fn build_inner(prefix: &[u8], leaf: usize, entries: &[(u8, usize)]) -
         for &(b, c) in entries {
             node.kids[b as usize].store(c, Ordering::Relaxed);
         }
-        tag(Box::new(node), TAG_N256)
+        place(pool, node, TAG_N256)
     }
 }
 
@@ -423,19 +452,22 @@ impl<'g> Ref<'g> {
 /// # Safety
 /// `p` must be a pointer from this module that no reader can still reach or hold, and that is
 /// freed exactly once.
-pub(crate) unsafe fn free_one(p: usize) {
+pub(crate) unsafe fn free_one(pool: &Pool, p: usize) {
     let addr = p & !TAG_MASK;
-    // SAFETY: per the contract, `addr` came from `Box::into_raw` of the type the tag names and
-    // nobody else will use it again.
+    let tag = p & TAG_MASK;
+    // SAFETY: per the contract, `addr` holds a live value of the type the tag names, placed
+    // there by `place` with this pool, and nobody will use it again: drop it (its heap
+    // bytes, if any), then give the slot back.
     unsafe {
-        match p & TAG_MASK {
-            TAG_LEAF => drop(Box::from_raw(addr as *mut Leaf)),
-            TAG_N4 => drop(Box::from_raw(addr as *mut Small<4>)),
-            TAG_N16 => drop(Box::from_raw(addr as *mut Small<16>)),
-            TAG_N48 => drop(Box::from_raw(addr as *mut Node48)),
-            TAG_N256 => drop(Box::from_raw(addr as *mut Node256)),
-            _ => {}
+        match tag {
+            TAG_LEAF => std::ptr::drop_in_place(addr as *mut Leaf),
+            TAG_N4 => std::ptr::drop_in_place(addr as *mut Small<4>),
+            TAG_N16 => std::ptr::drop_in_place(addr as *mut Small<16>),
+            TAG_N48 => std::ptr::drop_in_place(addr as *mut Node48),
+            TAG_N256 => std::ptr::drop_in_place(addr as *mut Node256),
+            _ => return,
         }
+        pool.release(tag - 1, addr as *mut u8);
     }
 }
 
@@ -445,10 +477,13 @@ pub(crate) unsafe fn free_one(p: usize) {
 ///
 /// # Safety
 /// `p` must have been unlinked from the trie (no slot holds it any more) and be retired once.
-pub(crate) unsafe fn retire(guard: &Guard, p: usize) {
+pub(crate) unsafe fn retire(guard: &Guard, pool: &Arc<Pool>, p: usize) {
+    // The closure keeps the pool (and so the node's chunk) alive even if the trie is dropped
+    // before the collector runs it.
+    let pool = Arc::clone(pool);
     // SAFETY: `p` is unreachable for new readers; readers that loaded it earlier are pinned
     // and the collector runs the closure only after they unpin, so the free cannot race a read.
-    unsafe { guard.defer_unchecked(move || free_one(p)) }
+    unsafe { guard.defer_unchecked(move || free_one(&pool, p)) }
 }
 
 /// Frees a whole subtree. Iterative, so a degenerate trie thousands of levels deep cannot
@@ -456,7 +491,7 @@ pub(crate) unsafe fn retire(guard: &Guard, p: usize) {
 ///
 /// # Safety
 /// The caller has exclusive access to the subtree (the trie is being dropped).
-pub(crate) unsafe fn free_tree(root: usize, guard: &Guard) {
+pub(crate) unsafe fn free_tree(pool: &Pool, root: usize, guard: &Guard) {
     let mut stack = vec![root];
     while let Some(p) = stack.pop() {
         // SAFETY: exclusive access per the contract; each pointer is reachable exactly once.
@@ -466,7 +501,7 @@ pub(crate) unsafe fn free_tree(root: usize, guard: &Guard) {
                 stack.extend(r.entries().into_iter().map(|(_, c)| c));
             }
             // SAFETY: as above; `r` is not used after this point.
-            unsafe { free_one(p) };
+            unsafe { free_one(pool, p) };
         }
     }
 }

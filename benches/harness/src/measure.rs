@@ -206,9 +206,14 @@ mod tests {
         assert_eq!(tight.sample(|| 1.0).runs, 1);
     }
 
+    /// The counters are global: another test freeing memory while this one runs lowers the
+    /// live count under the base, so one run can read a smaller peak (this test failed now and
+    /// then for that reason alone). A working counter sees the megabyte in one of a few runs.
     #[test]
     fn peak_heap_sees_a_temporary_allocation() {
-        let (_, _, peak) = peak_heap(|| drop(vec![0u8; 1 << 20]));
-        assert!(peak >= 1 << 20, "peak {peak}");
+        let peaks: Vec<usize> = (0..5)
+            .map(|_| peak_heap(|| drop(std::hint::black_box(vec![0u8; 1 << 20]))).2)
+            .collect();
+        assert!(peaks.iter().any(|&p| p >= 1 << 20), "peaks {peaks:?}");
     }
 }

@@ -1,5 +1,5 @@
-//! Where one trie's nodes and leaves live: a free list and a run of anonymous memory chunks
-//! per node kind, so that a big trie sits on transparent huge pages.
+//! Where one trie's nodes and leaves live: a free list and a run of memory chunks per node
+//! kind, so that a big trie sits on transparent huge pages.
 //!
 //! Why not `Box`: a get on a trie of millions of keys touches four or five nodes scattered
 //! over hundreds of megabytes, and with 4 KiB pages nearly every one of those touches also
@@ -8,13 +8,19 @@
 //! random u64 keys: 342 ns per get with `Box` nodes, 283 ns with the heap on huge pages. Where
 //! the kernel has transparent huge pages off the advice is ignored and the trie works as before.
 //!
-//! Chunks double from 64 KiB, so a small trie costs little memory; they are unmapped when the
-//! trie and every node it retired are gone (the pool is shared through an `Arc` by the trie and
-//! by each retired node waiting for its readers). A freed slot is reused by the same trie only;
+//! Chunks double from 64 KiB, so a small trie costs little memory; they are freed when the trie
+//! and every node it retired are gone (the pool is shared through an `Arc` by the trie and by
+//! each retired node waiting for its readers). A freed slot is reused by the same trie only;
 //! memory is not returned to the system before then.
+//!
+//! Why chunks come from the global allocator (2 MiB aligned) and not from `mmap`: leak
+//! checkers such as LeakSanitizer scan heap blocks for pointers but not private mappings, and
+//! the durable store keeps pointers to its versions in trie leaves; in a mapping they looked
+//! leaked. The alignment also puts every 2 MiB of a large chunk on one huge page.
 
-use memmap2::{Advice, MmapMut};
 use parking_lot::Mutex;
+use std::alloc::Layout;
+use std::ptr::NonNull;
 
 /// Node kinds, one size class each (index = pointer tag - 1).
 pub(crate) const CLASSES: usize = 5;
@@ -36,8 +42,30 @@ struct Class {
     /// The unused part of the newest chunk.
     next: usize,
     end: usize,
-    chunks: Vec<MmapMut>,
+    chunks: Vec<Chunk>,
 }
+
+/// One block from the global allocator, freed on drop.
+struct Chunk {
+    ptr: NonNull<u8>,
+    layout: Layout,
+}
+
+// SAFETY: a chunk is plain memory; the pool hands out disjoint slots of it under its lock, and
+// what lives in a slot follows the trie's own rules for sharing nodes between threads.
+unsafe impl Send for Chunk {}
+// SAFETY: as above: `Chunk` itself is never read or written through `&Chunk`.
+unsafe impl Sync for Chunk {}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` came from `alloc` with this very layout and is freed once, here.
+        unsafe { std::alloc::dealloc(self.ptr.as_ptr(), self.layout) }
+    }
+}
+
+/// Huge page size on x86-64 and aarch64 (with 4 KiB base pages).
+const HUGE_PAGE: usize = 2 << 20;
 
 impl Pool {
     /// A pool for kinds of the given sizes (all nodes are 8-byte aligned).
@@ -87,24 +115,28 @@ impl Pool {
 }
 
 impl Class {
-    /// Maps the next chunk (the last one's remainder, under one slot, is left unused).
+    /// Allocates the next chunk (the last one's remainder, under one slot, is left unused).
     fn grow(&mut self) {
         let len = (FIRST_CHUNK << self.chunks.len().min(12))
             .min(LAST_CHUNK)
             .max(self.slot);
-        let mut chunk = match MmapMut::map_anon(len) {
-            Ok(m) => m,
-            Err(_) => std::alloc::handle_alloc_error(
-                std::alloc::Layout::from_size_align(len, 8).expect("chunk sizes are small"),
-            ),
+        let huge = len >= HUGE_FROM;
+        let align = if huge { HUGE_PAGE } else { 4096 };
+        let layout = Layout::from_size_align(len, align).expect("chunk sizes are small");
+        // SAFETY: `layout` has a non-zero size.
+        let raw = unsafe { std::alloc::alloc(layout) };
+        let Some(ptr) = NonNull::new(raw) else {
+            std::alloc::handle_alloc_error(layout)
         };
-        if len >= HUGE_FROM {
+        if huge {
             // Advice only: without transparent huge pages the chunk is used as it is.
-            let _ = chunk.advise(Advice::HugePage);
+            // SAFETY: the range is exactly the block just allocated, page aligned; the advice
+            // changes how it is backed, never its contents.
+            let _ = unsafe { libc::madvise(raw.cast(), len, libc::MADV_HUGEPAGE) };
         }
-        self.next = chunk.as_mut_ptr() as usize;
+        self.next = raw as usize;
         self.end = self.next + len;
-        self.chunks.push(chunk);
+        self.chunks.push(Chunk { ptr, layout });
     }
 }
 

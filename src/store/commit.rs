@@ -199,35 +199,26 @@ impl Shared {
             None => q.leader = false,
         }
         drop(q);
-        let mut results = match outcome {
-            Ok(indexed) => {
-                let mut by_index: Vec<Option<Result<u64>>> = group.iter().map(|_| None).collect();
-                for (i, r) in indexed {
-                    by_index[i] = Some(r);
-                }
-                by_index
-                    .into_iter()
-                    .map(|r| r.expect("commit_group answers every request of its group"))
-                    .collect::<Vec<_>>()
-            }
+        let answers = match outcome {
+            Ok(answers) => answers,
             Err(p) => {
                 let message = p
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| p.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
-                group
-                    .iter()
-                    .map(|_| {
-                        Err(Error::Panic {
-                            message: message.clone(),
-                        })
+                (0..group.len())
+                    .map(|i| {
+                        let message = message.clone();
+                        (i, Err(Error::Panic { message }))
                     })
                     .collect()
             }
         };
+        debug_assert_eq!(answers.len(), group.len(), "one answer per request");
         let mut own = None;
-        for ((s, _), r) in group.iter().zip(results.drain(..)) {
+        for (i, r) in answers {
+            let s = &group[i].0;
             if Arc::ptr_eq(s, &slot) {
                 own = Some(r);
             } else {

@@ -486,7 +486,6 @@ impl Shared {
         }
     }
 
-    /// Makes every record written so far durable.
     /// Cuts the current segment's preallocated tail, so the next open reads only records
     /// (the final fsync of the close makes the length durable).
     fn trim_wal(&self) -> Result<()> {
@@ -499,6 +498,8 @@ impl Shared {
         Ok(())
     }
 
+    /// Makes every record written so far durable.
+    ///
     /// Why its own open file description and a lock: Linux reports a writeback error once
     /// to each open file description that fsyncs. Had `sync` and the commit groups shared one,
     /// a `sync` from another thread (or the background thread under `Periodic`) could take

@@ -261,6 +261,37 @@ fn final_node_beyond_budget_with_matching_children() {
     }
 }
 
+/// Pins the suffix walk below nodes with no budget to spare: a swap that starts at a node
+/// with slack and ends below one without ("acbd" for "abcd"), and queries with doubled units,
+/// where a swap and a plain suffix could spell the same units ("aab": "a" then "b", and "ab")
+/// if both were ever allowed at one node; every term must come once, in order.
+#[test]
+fn suffixes_below_a_node_without_slack() {
+    let model = words(&[
+        "acbd", "abcd", "abdc", "bacd", "aab", "ab", "aaab", "ba", "aba",
+    ]);
+    for metric in [Metric::Levenshtein, Metric::Transposition] {
+        for k in 0..=2 {
+            for ordered in [false, true] {
+                let mut o = FuzzyOptions::new(k);
+                o.metric = metric;
+                o.ordered = ordered;
+                for query in [&b"abcd"[..], b"aab", b"aaab", b"aba", b"abab"] {
+                    check_all_backends(&model, query, &o);
+                }
+            }
+        }
+    }
+    let mut o = FuzzyOptions::new(1);
+    o.metric = Metric::Transposition;
+    let found: Vec<_> = build_dat(&model)
+        .fuzzy(b"abcd", &o)
+        .unwrap()
+        .map(|m| m.term)
+        .collect();
+    assert!(found.contains(&b"acbd".to_vec()), "{found:?}");
+}
+
 /// Known hard case: multi-byte code points count as one edit in code-point mode and as
 /// several in byte mode; shared lead bytes must not merge different characters.
 #[test]

@@ -571,6 +571,10 @@ impl<'a> Node for DawgFileNode<'a> {
         }
     }
 
+    fn is_final(&self) -> bool {
+        self.is_final
+    }
+
     fn value(&self) -> Option<u64> {
         if self.is_final {
             self.file.value_at(self.rank)

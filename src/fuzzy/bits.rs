@@ -11,7 +11,7 @@
 //! - merge (two query units into one) `R[e-1] << 2`, split (one into two) `R2[e-1] << 1`.
 
 use super::distance::Metric;
-use super::row::{sort_unique_tail, Engine};
+use super::row::{sort_unique_tail, Engine, Suffix};
 
 /// The largest budget this engine serves; larger ones use the band (rows stay 32 bytes).
 pub(super) const MAX_BITS_DISTANCE: usize = 3;
@@ -147,6 +147,21 @@ impl Engine for Bits {
     fn single_live(&self, _j: usize, row: &Words) -> Option<usize> {
         let w = row[self.k];
         (w.count_ones() == 1).then(|| w.trailing_zeros() as usize)
+    }
+
+    fn suffixes(&self, _j: usize, row: &Words, prev: Option<&Words>, pu: u32, out: &mut Vec<u32>) {
+        let mut live = row[self.k] & !(1u64 << self.m());
+        while live != 0 {
+            out.push(live.trailing_zeros());
+            live &= live - 1;
+        }
+        if let (Metric::Transposition, Some(prev), true) = (self.metric, prev, self.k > 0) {
+            let mut start = prev[self.k - 1] & (self.mask(pu) >> 1);
+            while start != 0 {
+                out.push(Suffix::SWAP | start.trailing_zeros());
+                start &= start - 1;
+            }
+        }
     }
 
     fn matches(&self, _j: usize, row: &Words, prev: Option<&Words>, pu: u32, out: &mut Vec<u32>) {

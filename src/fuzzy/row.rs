@@ -39,6 +39,16 @@ pub(super) trait Engine {
     fn last(&self, j: usize, row: &Self::Row) -> u8;
     /// The query column of the only cell within budget, if exactly one is.
     fn single_live(&self, j: usize, row: &Self::Row) -> Option<usize>;
+    /// Appends the query suffixes that can still end a term below a node with no budget to
+    /// spare (see [`Band::suffixes`]), encoded as [`Suffix`] values, in no particular order.
+    fn suffixes(
+        &self,
+        j: usize,
+        row: &Self::Row,
+        prev: Option<&Self::Row>,
+        pu: u32,
+        out: &mut Vec<u32>,
+    );
     /// Appends the units to follow from a node with no budget to spare (see
     /// [`Band::matches`]).
     fn matches(
@@ -94,9 +104,47 @@ impl Engine for Band {
     fn single_live(&self, j: usize, row: &Cells) -> Option<usize> {
         Band::single_live(self, j, &row[..self.width()])
     }
+    fn suffixes(&self, j: usize, row: &Cells, prev: Option<&Cells>, pu: u32, out: &mut Vec<u32>) {
+        let w = self.width();
+        Band::suffixes(self, j, &row[..w], prev.map(|p| &p[..w]), pu, out)
+    }
     fn matches(&self, j: usize, row: &Cells, prev: Option<&Cells>, pu: u32, out: &mut Vec<u32>) {
         let w = self.width();
         Band::matches(self, j, &row[..w], prev.map(|p| &p[..w]), pu, out)
+    }
+}
+
+/// A query suffix that can end a term below a node with no budget to spare, as a `u32`:
+/// column `i` alone stands for `query[i..]` (a live cell, matched to the end), and
+/// `SWAP | i` for `query[i], query[i + 2..]` (a transposition of `query[i]` and
+/// `query[i + 1]` that began one level up, then the rest matched).
+pub(super) struct Suffix;
+
+impl Suffix {
+    pub(super) const SWAP: u32 = 1 << 31;
+
+    /// The units of suffix `e` of `query`: an optional first unit, then a tail.
+    #[inline]
+    pub fn units(query: &[u32], e: u32) -> (Option<u32>, &[u32]) {
+        let i = (e & !Self::SWAP) as usize;
+        if e & Self::SWAP != 0 {
+            (Some(query[i]), &query[i + 2..])
+        } else {
+            (None, &query[i..])
+        }
+    }
+
+    /// Sorts `out[from..]` by the suffixes' units, so terms come in byte order. No two
+    /// entries spell the same units: suffixes of different lengths differ, and a swap from
+    /// column `i` has the length of the plain suffix from `i + 1`, which would spell the same
+    /// only if `query[i] == query[i + 1]`; but then the unit into the node matched column
+    /// `i + 1` from a parent cell under `k`, and the node would have budget to spare.
+    pub fn sort(query: &[u32], out: &mut [u32]) {
+        let spell = |e: u32| {
+            let (head, tail) = Self::units(query, e);
+            head.into_iter().chain(tail.iter().copied())
+        };
+        out.sort_unstable_by(|&a, &b| spell(a).cmp(spell(b)));
     }
 }
 
@@ -219,6 +267,33 @@ impl Band {
             }
         }
         sort_unique_tail(out, from);
+    }
+
+    /// The query suffixes that can end a term below a node at level `j` whose row has no
+    /// budget to spare (every cell is at least `k`, and so is every cell of the rows below
+    /// it: each step adds to a cell or copies one from the row above, and a transposition
+    /// reads two rows up). From a live cell of column `i < m`, only `query[i..]` matched
+    /// exactly stays within `k`; with transpositions, a cell of `prev` (row `j - 1`, reached by
+    /// unit `pu`) still below `k` may finish a swap at the next level and then match the
+    /// rest. Appended to `out` as [`Suffix`] values; a live cell at column `m` is the node's
+    /// own match, not a suffix.
+    pub fn suffixes(&self, j: usize, row: &[u8], prev: Option<&[u8]>, pu: u32, out: &mut Vec<u32>) {
+        let k = self.k as u8;
+        let m = self.query.len() as isize;
+        for (c, &d) in row.iter().enumerate() {
+            let i = j as isize - self.k as isize + c as isize;
+            if d <= k && (0..m).contains(&i) {
+                out.push(i as u32);
+            }
+        }
+        if let (Metric::Transposition, Some(prev)) = (self.metric, prev) {
+            for (c, &d) in prev.iter().enumerate() {
+                let i = j as isize - 1 - self.k as isize + c as isize;
+                if d < k && i >= 0 && i + 1 < m && self.query[i as usize + 1] == pu {
+                    out.push(Suffix::SWAP | i as u32);
+                }
+            }
+        }
     }
 
     /// The query column of the only cell of row `j` within budget, if exactly one is.

@@ -4,17 +4,18 @@
 //! budget.
 //!
 //! Two things keep it fast. A node whose row has no budget to spare (every live cell already
-//! equals `k`) can only be extended by a match, so instead of listing its children the walk
-//! follows the few query units the row allows (`Engine::matches`); only the nodes within
-//! `k - 1` edits of a query prefix are listed child by child. And memory is a row, a unit and
-//! an edge iterator per level, so results stream without being collected.
+//! equals `k`) can only be extended by matches: every term below it ends a query suffix that
+//! a live cell allows (see `Band::suffixes`), so the walk follows those suffixes straight
+//! down (`enter_suffixes`) and only the nodes within `k - 1` edits of a query prefix are
+//! listed child by child. And memory is a row, a unit and an edge iterator per level, so
+//! results stream without being collected.
 //!
 //! Ordered searches run one pass per distance `0, 1, ..= k`, each reporting only the terms at
 //! exactly that distance; within a pass the walk goes in byte order, so results come sorted by
 //! (distance, term) with nothing buffered.
 
 use super::bits::Bits;
-use super::row::{Band, Engine};
+use super::row::{Band, Engine, Suffix};
 use super::units::{push_unit, step, Utf8Edges};
 use super::{FuzzyOptions, Units};
 use crate::dict::Node;
@@ -33,8 +34,24 @@ enum Kids<N: Node> {
         next: u32,
         end: u32,
     },
+    /// Only the terms that end one of the query suffixes `cands[next..end]` ([`Suffix`]
+    /// values, in the order of their units) below `node`, which has no budget to spare.
+    Suffixes {
+        node: N,
+        start: u32,
+        next: u32,
+        end: u32,
+    },
     /// None (the depth limit).
     Done,
+}
+
+/// What the top frame yields next.
+enum Kid<N> {
+    /// A child to enter, by unit.
+    Edge(u32, N),
+    /// A term at the end of query suffix `.0` (a [`Suffix`] value), with its node and value.
+    Term(u32, N, u64),
 }
 
 /// One node on the current path: the children still to try, and what the walk knows there.
@@ -240,6 +257,24 @@ impl<N: Node, E: Engine> Walk<N, E> {
             return Kids::Done;
         }
         let next = self.cands.len() as u32;
+        if self.by_suffixes() {
+            // Every term below ends a query suffix matched exactly: follow each one straight
+            // down, with no row and no frame per level.
+            self.engine.suffixes(
+                frame.depth,
+                &self.rows[f],
+                prev,
+                frame.unit,
+                &mut self.cands,
+            );
+            Suffix::sort(self.engine.query(), &mut self.cands[next as usize..]);
+            return Kids::Suffixes {
+                node: node.clone(),
+                start: next,
+                next,
+                end: self.cands.len() as u32,
+            };
+        }
         self.engine.matches(
             frame.depth,
             &self.rows[f],
@@ -254,13 +289,14 @@ impl<N: Node, E: Engine> Walk<N, E> {
             end: self.cands.len() as u32,
         }
     }
-    /// The next child of the top frame, by unit.
-    fn next_kid(&mut self) -> Option<(u32, N)> {
+    /// What the top frame yields next.
+    fn next_kid(&mut self) -> Option<Kid<N>> {
         let units = self.opts.units;
         let frame = self.frames.last_mut()?;
+        let edge = |(u, n)| Kid::Edge(u, n);
         match &mut frame.kids {
-            Kids::Bytes(e) => e.next().map(|(b, n)| (u32::from(b), n)),
-            Kids::CodePoints(e) => e.next(),
+            Kids::Bytes(e) => e.next().map(|(b, n)| Kid::Edge(u32::from(b), n)),
+            Kids::CodePoints(e) => e.next().map(edge),
             Kids::Guided {
                 node, next, end, ..
             } => {
@@ -268,7 +304,21 @@ impl<N: Node, E: Engine> Walk<N, E> {
                     let u = self.cands[*next as usize];
                     *next += 1;
                     if let Some(child) = step(units, node, u) {
-                        return Some((u, child));
+                        return Some(Kid::Edge(u, child));
+                    }
+                }
+                None
+            }
+            Kids::Suffixes {
+                node, next, end, ..
+            } => {
+                let query = self.engine.query();
+                while *next < *end {
+                    let e = self.cands[*next as usize];
+                    *next += 1;
+                    let end = follow(units, query, node, e);
+                    if let Some((end, v)) = end.and_then(|n| n.value().map(|v| (n, v))) {
+                        return Some(Kid::Term(e, end, v));
                     }
                 }
                 None
@@ -289,9 +339,9 @@ impl<N: Node, E: Engine> Walk<N, E> {
                     None => continue,
                 }
             };
-            let Some((u, child)) = self.next_kid() else {
+            let Some(kid) = self.next_kid() else {
                 if let Some(Frame {
-                    kids: Kids::Guided { start, .. },
+                    kids: Kids::Guided { start, .. } | Kids::Suffixes { start, .. },
                     ..
                 }) = self.frames.pop()
                 {
@@ -304,8 +354,16 @@ impl<N: Node, E: Engine> Walk<N, E> {
                 }
                 continue;
             };
-            if let Some(found) = self.descend(k, u, child) {
-                return self.count(found);
+            match kid {
+                Kid::Edge(u, child) => {
+                    if let Some(found) = self.descend(k, u, child) {
+                        return self.count(found);
+                    }
+                }
+                Kid::Term(e, node, value) => {
+                    let found = self.enter_term(k, e, node, value);
+                    return self.count(found);
+                }
             }
         }
     }
@@ -341,6 +399,9 @@ impl<N: Node, E: Engine> Walk<N, E> {
         if min > kk && !listed {
             return None;
         }
+        if !listed && min == kk && self.by_suffixes() {
+            return self.enter_suffixes(k, u, child, row, best);
+        }
         if !listed && self.opts.metric != super::Metric::MergeSplit && min == kk {
             if let Some(p) = self.engine.single_live(j + 1, &row) {
                 if p < self.engine.query().len() && self.parent_has_no_slack(f, k) {
@@ -352,6 +413,83 @@ impl<N: Node, E: Engine> Walk<N, E> {
         let found = self.found(&child, best, k);
         self.push(child, row, k, j + 1, u, best, min);
         found
+    }
+
+    /// Whether a node with no budget to spare is searched by following query suffixes (see
+    /// [`Band::suffixes`](super::row::Band::suffixes)). Not in prefix mode, where the whole
+    /// branch below a matched query is listed, nor with merges and splits, whose steps reach
+    /// back differently.
+    fn by_suffixes(&self) -> bool {
+        !self.opts.prefix && self.opts.metric != super::Metric::MergeSplit
+    }
+
+    /// `child` (one unit `u` below the top frame, with `row`) has no budget to spare: every
+    /// term below it ends one of the query suffixes the row allows, matched exactly. Follows
+    /// each suffix at once and enters the child only if it is a match or some suffix ends at
+    /// a term; most such children are neither and cost no frame. Returns the child's match.
+    fn enter_suffixes(
+        &mut self,
+        k: usize,
+        u: u32,
+        child: N,
+        row: E::Row,
+        best: u8,
+    ) -> Option<(u8, u64)> {
+        let f = self.frames.len() - 1;
+        let depth = self.frames[f].depth + 1;
+        let start = self.cands.len();
+        self.engine
+            .suffixes(depth, &row, Some(&self.rows[f]), u, &mut self.cands);
+        let (units, query) = (self.opts.units, self.engine.query());
+        let mut kept = start;
+        for i in start..self.cands.len() {
+            let e = self.cands[i];
+            if follow(units, query, &child, e).is_some_and(|n| n.is_final()) {
+                self.cands[kept] = e;
+                kept += 1;
+            }
+        }
+        self.cands.truncate(kept);
+        let found = self.found(&child, best, k);
+        if kept == start && found.is_none() {
+            return None;
+        }
+        Suffix::sort(query, &mut self.cands[start..]);
+        push_unit(units, u, &mut self.key);
+        self.rows.push(row);
+        let kids = Kids::Suffixes {
+            node: child,
+            start: start as u32,
+            next: start as u32,
+            end: self.cands.len() as u32,
+        };
+        self.frames.push(Frame {
+            kids,
+            key_len: self.key.len(),
+            depth,
+            unit: u,
+            best,
+            min: k as u8,
+        });
+        found
+    }
+
+    /// Enters `node`, the end of query suffix `e` below the top frame, a term at distance `k`
+    /// (its path from the frame's node matches the suffix exactly, and the frame has no
+    /// budget to spare). Its frame has nothing below, so the walk leaves it next.
+    fn enter_term(&mut self, k: usize, e: u32, node: N, value: u64) -> (u8, u64) {
+        let units = self.opts.units;
+        let (head, tail) = Suffix::units(self.engine.query(), e);
+        let parent = &self.frames[self.frames.len() - 1];
+        let depth = parent.depth + usize::from(head.is_some()) + tail.len();
+        let unit = tail.last().copied().or(head).unwrap_or(parent.unit);
+        for u in head.into_iter().chain(tail.iter().copied()) {
+            push_unit(units, u, &mut self.key);
+        }
+        let kk = k as u8;
+        let dead = self.engine.dead();
+        self.push(node, dead, k, depth, unit, kk, kk + 1);
+        (kk, value)
     }
 
     /// Whether frame `f`'s row has no cell below `k` (so a transposition cannot start there).
@@ -385,6 +523,21 @@ impl<N: Node, E: Engine> Walk<N, E> {
         self.push(node, dead, k, depth, unit, kk, kk + 1);
         found
     }
+}
+
+/// The node at the end of query suffix `e` (a [`Suffix`] value) below `node`, if the path
+/// is there.
+#[inline]
+fn follow<N: Node>(units: Units, query: &[u32], node: &N, e: u32) -> Option<N> {
+    let (head, tail) = Suffix::units(query, e);
+    let mut n = match head {
+        Some(u) => step(units, node, u)?,
+        None => node.clone(),
+    };
+    for &u in tail {
+        n = step(units, &n, u)?;
+    }
+    Some(n)
 }
 
 impl<N: Node> Iterator for FuzzySearch<N> {

@@ -41,6 +41,7 @@ pub(super) fn push_unit(units: Units, u: u32, key: &mut Vec<u8>) {
 }
 
 /// The node reached from `node` by unit `u`.
+#[inline]
 pub(super) fn step<N: Node>(units: Units, node: &N, u: u32) -> Option<N> {
     match units {
         Units::Bytes => node.transition(u as u8),

@@ -109,25 +109,29 @@ impl Engine for Bits {
 
     #[inline]
     fn next(&self, _j: usize, prev: &Words, prev2: Option<&Words>, u: u32, pu: u32) -> Words {
+        const NONE: Words = [0; MAX_BITS_DISTANCE + 1];
         let q = self.mask(u);
-        let mut r = [0; MAX_BITS_DISTANCE + 1];
-        r[0] = ((prev[0] & q) << 1) & self.full;
-        let swap = match (self.metric, prev2) {
-            (Metric::Transposition, Some(_)) => q & (self.mask(pu) >> 1),
+        let p2 = prev2.unwrap_or(&NONE);
+        // Every word is computed, whatever the budget, so the loop has a fixed length and
+        // no branch; words above `k` are never read.
+        let swap = match self.metric {
+            Metric::Transposition if prev2.is_some() => q & (self.mask(pu) >> 1),
             _ => 0,
         };
-        for e in 1..=self.k {
-            let mut x = ((prev[e] & q) << 1) | prev[e - 1] | (prev[e - 1] << 1) | (r[e - 1] << 1);
-            match (self.metric, prev2) {
-                (Metric::Transposition, Some(p2)) => x |= (p2[e - 1] & swap) << 2,
-                (Metric::MergeSplit, p2) => {
-                    x |= prev[e - 1] << 2;
-                    if let Some(p2) = p2 {
-                        x |= p2[e - 1] << 1;
-                    }
-                }
-                _ => {}
-            }
+        let merge_split = if self.metric == Metric::MergeSplit {
+            u64::MAX
+        } else {
+            0
+        };
+        let mut r = [0; MAX_BITS_DISTANCE + 1];
+        r[0] = ((prev[0] & q) << 1) & self.full;
+        for e in 1..=MAX_BITS_DISTANCE {
+            let x = ((prev[e] & q) << 1)
+                | prev[e - 1]
+                | (prev[e - 1] << 1)
+                | (r[e - 1] << 1)
+                | ((p2[e - 1] & swap) << 2)
+                | (((prev[e - 1] << 2) | (p2[e - 1] << 1)) & merge_split);
             r[e] = (x | r[e - 1]) & self.full;
         }
         r

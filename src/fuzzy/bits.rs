@@ -11,7 +11,7 @@
 //! - merge (two query units into one) `R[e-1] << 2`, split (one into two) `R2[e-1] << 1`.
 
 use super::distance::Metric;
-use super::row::{sort_unique_tail, Engine, Suffix};
+use super::row::{Engine, Suffix};
 
 /// The largest budget this engine serves; larger ones use the band (rows stay 32 bytes).
 pub(super) const MAX_BITS_DISTANCE: usize = 3;
@@ -160,31 +160,13 @@ impl Engine for Bits {
             live &= live - 1;
         }
         if let (Metric::Transposition, Some(prev), true) = (self.metric, prev, self.k > 0) {
+            // A swap starts from a column `i` of the parent's row within `k - 1`, when the
+            // unit into the node was `query[i + 1]`: the next unit must be `query[i]`.
             let mut start = prev[self.k - 1] & (self.mask(pu) >> 1);
             while start != 0 {
                 out.push(Suffix::SWAP | start.trailing_zeros());
                 start &= start - 1;
             }
         }
-    }
-
-    fn matches(&self, _j: usize, row: &Words, prev: Option<&Words>, pu: u32, out: &mut Vec<u32>) {
-        let from = out.len();
-        let m = self.m();
-        let mut live = row[self.k] & !(1u64 << m);
-        while live != 0 {
-            out.push(self.query[live.trailing_zeros() as usize]);
-            live &= live - 1;
-        }
-        if let (Metric::Transposition, Some(prev), true) = (self.metric, prev, self.k > 0) {
-            // A swap starts from a column `i` of the grandparent row within `k - 1`, when the
-            // unit into the parent was `query[i + 1]`: the next unit must be `query[i]`.
-            let mut start = prev[self.k - 1] & (self.mask(pu) >> 1);
-            while start != 0 {
-                out.push(self.query[start.trailing_zeros() as usize]);
-                start &= start - 1;
-            }
-        }
-        sort_unique_tail(out, from);
     }
 }

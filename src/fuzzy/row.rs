@@ -49,16 +49,6 @@ pub(super) trait Engine {
         pu: u32,
         out: &mut Vec<u32>,
     );
-    /// Appends the units to follow from a node with no budget to spare (see
-    /// [`Band::matches`]).
-    fn matches(
-        &self,
-        j: usize,
-        row: &Self::Row,
-        prev: Option<&Self::Row>,
-        pu: u32,
-        out: &mut Vec<u32>,
-    );
 }
 
 /// The banded matrix: what the recurrence needs from the query and the budget of the
@@ -108,10 +98,6 @@ impl Engine for Band {
         let w = self.width();
         Band::suffixes(self, j, &row[..w], prev.map(|p| &p[..w]), pu, out)
     }
-    fn matches(&self, j: usize, row: &Cells, prev: Option<&Cells>, pu: u32, out: &mut Vec<u32>) {
-        let w = self.width();
-        Band::matches(self, j, &row[..w], prev.map(|p| &p[..w]), pu, out)
-    }
 }
 
 /// A query suffix that can end a term below a node with no budget to spare, as a `u32`:
@@ -122,6 +108,12 @@ pub(super) struct Suffix;
 
 impl Suffix {
     pub(super) const SWAP: u32 = 1 << 31;
+
+    /// The first unit of suffix `e` of `query` (a swap's and a plain suffix's alike).
+    #[inline]
+    pub fn first(query: &[u32], e: u32) -> u32 {
+        query[(e & !Self::SWAP) as usize]
+    }
 
     /// The units of suffix `e` of `query`: an optional first unit, then a tail.
     #[inline]
@@ -241,32 +233,6 @@ impl Band {
         } else {
             self.inf()
         }
-    }
-
-    /// The units worth following from a node at level `j` whose row has no budget to spare
-    /// (every cell is at least `k`): a match from a live cell of `row`, and with
-    /// transpositions, the first unit of a swap that a cell of `prev` (row `j - 1`, reached by
-    /// unit `pu`) still affords. Every other unit makes the whole next row exceed `k`.
-    /// Appended to `out`, sorted and unique among themselves.
-    pub fn matches(&self, j: usize, row: &[u8], prev: Option<&[u8]>, pu: u32, out: &mut Vec<u32>) {
-        let from = out.len();
-        let k = self.k as u8;
-        let m = self.query.len() as isize;
-        for (c, &d) in row.iter().enumerate() {
-            let i = j as isize - self.k as isize + c as isize;
-            if d <= k && (0..m).contains(&i) {
-                out.push(self.query[i as usize]);
-            }
-        }
-        if let (Metric::Transposition, Some(prev)) = (self.metric, prev) {
-            for (c, &d) in prev.iter().enumerate() {
-                let i = j as isize - 1 - self.k as isize + c as isize;
-                if d < k && i >= 0 && i + 1 < m && self.query[i as usize + 1] == pu {
-                    out.push(self.query[i as usize]);
-                }
-            }
-        }
-        sort_unique_tail(out, from);
     }
 
     /// The query suffixes that can end a term below a node at level `j` whose row has no

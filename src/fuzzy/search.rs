@@ -15,7 +15,7 @@
 //! (distance, term) with nothing buffered.
 
 use super::bits::Bits;
-use super::row::{Band, Engine, Suffix};
+use super::row::{sort_unique_tail, Band, Engine, Suffix};
 use super::units::{push_unit, step, Utf8Edges};
 use super::{FuzzyOptions, Units};
 use crate::dict::Node;
@@ -256,18 +256,19 @@ impl<N: Node, E: Engine> Walk<N, E> {
         if frame.min > kk {
             return Kids::Done;
         }
+        // Every term below ends a query suffix the row allows, matched exactly.
         let next = self.cands.len() as u32;
+        self.engine.suffixes(
+            frame.depth,
+            &self.rows[f],
+            prev,
+            frame.unit,
+            &mut self.cands,
+        );
+        let query = self.engine.query();
         if self.by_suffixes() {
-            // Every term below ends a query suffix matched exactly: follow each one straight
-            // down, with no row and no frame per level.
-            self.engine.suffixes(
-                frame.depth,
-                &self.rows[f],
-                prev,
-                frame.unit,
-                &mut self.cands,
-            );
-            Suffix::sort(self.engine.query(), &mut self.cands[next as usize..]);
+            // Follow each one straight down, with no row and no frame per level.
+            Suffix::sort(query, &mut self.cands[next as usize..]);
             return Kids::Suffixes {
                 node: node.clone(),
                 start: next,
@@ -275,13 +276,11 @@ impl<N: Node, E: Engine> Walk<N, E> {
                 end: self.cands.len() as u32,
             };
         }
-        self.engine.matches(
-            frame.depth,
-            &self.rows[f],
-            prev,
-            frame.unit,
-            &mut self.cands,
-        );
+        // Or level by level: only the suffixes' first units are worth following from here.
+        for c in &mut self.cands[next as usize..] {
+            *c = Suffix::first(query, *c);
+        }
+        sort_unique_tail(&mut self.cands, next as usize);
         Kids::Guided {
             node: node.clone(),
             start: next,

@@ -126,7 +126,7 @@ impl Suffix {
         }
     }
 
-    /// Sorts `out[from..]` by the suffixes' units, so terms come in byte order. No two
+    /// Sorts the suffixes in `out` by their units, so terms come in byte order. No two
     /// entries spell the same units: suffixes of different lengths differ, and a swap from
     /// column `i` has the length of the plain suffix from `i + 1`, which would spell the same
     /// only if `query[i] == query[i + 1]`; but then the unit into the node matched column

@@ -292,10 +292,9 @@ impl<N: Node, E: Engine> Walk<N, E> {
     fn next_kid(&mut self) -> Option<Kid<N>> {
         let units = self.opts.units;
         let frame = self.frames.last_mut()?;
-        let edge = |(u, n)| Kid::Edge(u, n);
         match &mut frame.kids {
             Kids::Bytes(e) => e.next().map(|(b, n)| Kid::Edge(u32::from(b), n)),
-            Kids::CodePoints(e) => e.next().map(edge),
+            Kids::CodePoints(e) => e.next().map(|(u, n)| Kid::Edge(u, n)),
             Kids::Guided {
                 node, next, end, ..
             } => {
@@ -440,6 +439,8 @@ impl<N: Node, E: Engine> Walk<N, E> {
         self.engine
             .suffixes(depth, &row, Some(&self.rows[f]), u, &mut self.cands);
         let (units, query) = (self.opts.units, self.engine.query());
+        // Only the suffixes that end at a term are kept; the frame follows them again as it
+        // reports them (a few per query), rather than holding their end nodes.
         let mut kept = start;
         for i in start..self.cands.len() {
             let e = self.cands[i];

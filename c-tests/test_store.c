@@ -194,7 +194,15 @@ static void bad_input(const char *dir) {
   check_error_object(DICTENSTEIN_INVALID_ARGUMENT, err, "wal_preallocate");
 
   dictenstein_store_options_default(&o);
+  CHECK(o.commit_spin_us == 300);
+  o.commit_spin_us = 10001; /* above 10 ms */
+  err = NULL;
+  CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_store_open(dir, &o, &s, &err));
+  check_error_object(DICTENSTEIN_INVALID_ARGUMENT, err, "commit_spin");
+
+  dictenstein_store_options_default(&o);
   o.wal_preallocate_bytes = 0; /* grow with each append: still correct, only slower */
+  o.commit_spin_us = 0;        /* writers sleep at once: only slower */
   o.max_key_len = 4;
   o.max_value_len = 4;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_store_open(dir, &o, &s, NULL));

@@ -330,6 +330,14 @@ typedef struct dictenstein_store_options {
    * append; at most 1 GiB).
    */
   uint64_t wal_preallocate_bytes;
+  /**
+   * How long, in microseconds, a writer waiting on a commit (its group's fsync, or a
+   * GROUP_COMMIT leader gathering) yields the CPU in a loop before it sleeps: waking a
+   * sleeping thread can cost tens of microseconds, more than the rest of a commit besides
+   * the fsync. Costs CPU time, given back to any other runnable thread (default 300;
+   * 0 = sleep at once; at most 10,000).
+   */
+  uint64_t commit_spin_us;
 } dictenstein_store_options;
 
 /**
@@ -1251,7 +1259,7 @@ dictenstein_status dictenstein_store_options_default(struct dictenstein_store_op
  * or a struct from `dictenstein_store_options_default`. `store`: receives the handle
  * (required). `error`: optional.
  * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL/empty path, NULL `store`, wrong
- * `options.size`, unknown policy or flags, out-of-range limits or intervals);
+ * `options.size`, unknown policy or flags, out-of-range limits, intervals or spin);
  * DICTENSTEIN_LOCKED (another handle or process has it open); DICTENSTEIN_IO (missing
  * without CREATE, or an OS error; the message has the path and OS error);
  * DICTENSTEIN_WRONG_FORMAT / DICTENSTEIN_VERSION_MISMATCH / DICTENSTEIN_CORRUPT (a damaged

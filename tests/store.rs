@@ -123,6 +123,12 @@ fn bad_arguments_are_refused_and_change_nothing() {
         interval: Duration::ZERO,
     };
     assert!(Store::open(dir.path(), bad).is_err());
+    let mut bad = o.clone();
+    bad.commit_spin = dictenstein::store::MAX_COMMIT_SPIN + Duration::from_nanos(1);
+    assert!(matches!(
+        Store::open(dir.path(), bad),
+        Err(Error::InvalidArgument { .. })
+    ));
     let mut no_create = o;
     no_create.create = false;
     let missing = dir.path().join("missing");
@@ -723,10 +729,28 @@ fn stats_count_what_happened() {
     assert!(st.image_bytes > 8192);
 }
 
+/// Both ways a writer waits for its group (yielding, then sleeping: `Options::commit_spin`)
+/// and both ways a leader gathers, under writers, readers and checkpoints at once.
 #[test]
 fn concurrent_writers_share_fsyncs_and_readers_never_see_torn_batches() {
+    let group = Durability::GroupCommit {
+        window: Duration::from_micros(200),
+    };
+    for (d, spin) in [
+        (Durability::Immediate, Duration::ZERO),
+        (Durability::Immediate, Options::default().commit_spin),
+        (group, Duration::ZERO),
+        (group, Duration::from_millis(10)),
+    ] {
+        concurrent_writers(d, spin);
+    }
+}
+
+fn concurrent_writers(d: Durability, spin: Duration) {
     let dir = tempfile::tempdir().unwrap();
-    let s = Arc::new(Store::open(dir.path(), opts(Durability::Immediate)).unwrap());
+    let mut o = opts(d);
+    o.commit_spin = spin;
+    let s = Arc::new(Store::open(dir.path(), o).unwrap());
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = {
         let (s, stop) = (s.clone(), stop.clone());
@@ -780,7 +804,7 @@ fn concurrent_writers_share_fsyncs_and_readers_never_see_torn_batches() {
         Some(800u64.to_le_bytes().to_vec())
     );
     let st = s.stats();
-    assert_eq!(st.commit_requests, 1600);
+    assert_eq!(st.commit_requests, 1600, "{d:?}, spin {spin:?}");
     assert!(st.commit_groups <= 1600);
     for t in 0..8 {
         let want = format!("{t}-99").into_bytes();

@@ -329,6 +329,14 @@ func TestStore(t *testing.T) {
 	if _, err := OpenStore(t.TempDir(), &opts); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatal(err)
 	}
+	opts = DefaultStoreOptions()
+	if opts.CommitSpin != 300*time.Microsecond {
+		t.Fatalf("default commit spin %v", opts.CommitSpin)
+	}
+	opts.CommitSpin = 11 * time.Millisecond
+	if _, err := OpenStore(t.TempDir(), &opts); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatal(err)
+	}
 	if err := s2.Put(make([]byte, 5000), nil); !errors.Is(err, ErrTermTooLong) {
 		t.Fatalf("long key: %v", err)
 	}

@@ -40,6 +40,9 @@ type StoreOptions struct {
 	MaxValueLen        uint64
 	// WALPreallocateBytes extends log segments ahead of their records (0: off).
 	WALPreallocateBytes uint64
+	// CommitSpin is how long a writer waiting on a commit yields the CPU before it sleeps
+	// (0: sleep at once; at most 10 ms).
+	CommitSpin time.Duration
 }
 
 // DefaultStoreOptions are the library's defaults (create, group commit, ...).
@@ -55,6 +58,7 @@ func DefaultStoreOptions() StoreOptions {
 		MaxKeyLen:           uint64(c.max_key_len),
 		MaxValueLen:         uint64(c.max_value_len),
 		WALPreallocateBytes: uint64(c.wal_preallocate_bytes),
+		CommitSpin:          time.Duration(c.commit_spin_us) * time.Microsecond,
 	}
 }
 
@@ -72,6 +76,7 @@ func (o StoreOptions) toC() C.dictenstein_store_options {
 	c.max_key_len = C.uint64_t(o.MaxKeyLen)
 	c.max_value_len = C.uint64_t(o.MaxValueLen)
 	c.wal_preallocate_bytes = C.uint64_t(o.WALPreallocateBytes)
+	c.commit_spin_us = C.uint64_t(o.CommitSpin / time.Microsecond)
 	return c
 }
 

@@ -53,6 +53,12 @@ pub struct dictenstein_store_options {
     /// commit a new file length or a block allocation (default 64 MiB; 0 = grow with each
     /// append; at most 1 GiB).
     pub wal_preallocate_bytes: u64,
+    /// How long, in microseconds, a writer waiting on a commit (its group's fsync, or a
+    /// GROUP_COMMIT leader gathering) yields the CPU in a loop before it sleeps: waking a
+    /// sleeping thread can cost tens of microseconds, more than the rest of a commit besides
+    /// the fsync. Costs CPU time, given back to any other runnable thread (default 300;
+    /// 0 = sleep at once; at most 10,000).
+    pub commit_spin_us: u64,
 }
 
 /// Counters of a store (`dictenstein_store_stats_get`). Set `size` to
@@ -158,6 +164,7 @@ fn to_options(o: &dictenstein_store_options) -> Result<Options> {
         max_key_len: as_usize(o.max_key_len, "options.max_key_len")?,
         max_value_len: as_usize(o.max_value_len, "options.max_value_len")?,
         wal_preallocate: o.wal_preallocate_bytes,
+        commit_spin: Duration::from_micros(o.commit_spin_us),
         ..Options::default()
     })
 }
@@ -187,6 +194,7 @@ pub unsafe extern "C" fn dictenstein_store_options_default(
             max_key_len: d.max_key_len as u64,
             max_value_len: d.max_value_len as u64,
             wal_preallocate_bytes: d.wal_preallocate,
+            commit_spin_us: d.commit_spin.as_micros() as u64,
         };
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { out.write(o) };
@@ -201,7 +209,7 @@ pub unsafe extern "C" fn dictenstein_store_options_default(
 /// or a struct from `dictenstein_store_options_default`. `store`: receives the handle
 /// (required). `error`: optional.
 /// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT (NULL/empty path, NULL `store`, wrong
-/// `options.size`, unknown policy or flags, out-of-range limits or intervals);
+/// `options.size`, unknown policy or flags, out-of-range limits, intervals or spin);
 /// DICTENSTEIN_LOCKED (another handle or process has it open); DICTENSTEIN_IO (missing
 /// without CREATE, or an OS error; the message has the path and OS error);
 /// DICTENSTEIN_WRONG_FORMAT / DICTENSTEIN_VERSION_MISMATCH / DICTENSTEIN_CORRUPT (a damaged

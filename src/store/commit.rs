@@ -9,12 +9,13 @@ use super::{Durability, Shared};
 use crate::error::{Error, Result};
 use crate::store::stats::Counters;
 use crossbeam_epoch::{self as epoch, Guard};
-use parking_lot::{Condvar, Mutex};
+use parking_lot::{Condvar, Mutex, MutexGuard};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::ThreadId;
+use std::time::{Duration, Instant};
 
 pub(crate) enum Request {
     Ops(Vec<Op>),
@@ -53,6 +54,8 @@ const ZERO_AHEAD: u64 = 1 << 20;
 struct Slot {
     state: Mutex<SlotState>,
     cv: Condvar,
+    /// Set with `state` (after it), so a yielding writer can poll without the lock.
+    filled: AtomicBool,
 }
 
 #[derive(Default)]
@@ -67,7 +70,39 @@ enum SlotState {
 impl Slot {
     fn set(&self, state: SlotState) {
         *self.state.lock() = state;
+        self.filled.store(true, Ordering::Release);
+        // Costs no system call when the writer is still yielding (no one is parked).
         self.cv.notify_one();
+    }
+
+    /// Waits until the leader fills the slot: yields for at most `spin`, then sleeps.
+    fn wait(&self, spin: Duration) -> SlotState {
+        yield_until(spin, || self.filled.load(Ordering::Acquire));
+        let mut st = self.state.lock();
+        loop {
+            match std::mem::take(&mut *st) {
+                SlotState::Waiting => self.cv.wait(&mut st),
+                filled => return filled,
+            }
+        }
+    }
+}
+
+/// Yields the CPU in a loop until `done` or `spin` has passed (whichever is first); returns
+/// `done`'s last answer. Why yield rather than sleep: see `Options::commit_spin`.
+fn yield_until(spin: Duration, mut done: impl FnMut() -> bool) -> bool {
+    if spin.is_zero() {
+        return done();
+    }
+    let end = Instant::now() + spin;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() >= end {
+            return false;
+        }
+        std::thread::yield_now();
     }
 }
 
@@ -98,6 +133,8 @@ impl Queue {
 
 pub(crate) struct Commit {
     queue: Mutex<Queue>,
+    /// `Options::commit_spin`.
+    spin: Duration,
     /// Signalled when the group a GroupCommit leader gathers is complete.
     arrivals: Condvar,
     /// Held by the leader from the WAL write to the end of the apply, and by checkpoints
@@ -106,9 +143,10 @@ pub(crate) struct Commit {
 }
 
 impl Commit {
-    pub fn new(wal: WalState) -> Self {
+    pub fn new(wal: WalState, spin: Duration) -> Self {
         Commit {
             queue: Mutex::new(Queue::default()),
+            spin,
             arrivals: Condvar::new(),
             wal: Mutex::new(wal),
         }
@@ -156,15 +194,11 @@ impl Shared {
                 c.arrivals.notify_one();
             }
             drop(q);
-            let mut st = slot.state.lock();
-            loop {
-                match std::mem::take(&mut *st) {
-                    SlotState::Done(r) => return r,
-                    SlotState::Lead => break,
-                    SlotState::Waiting => slot.cv.wait(&mut st),
-                }
+            match slot.wait(c.spin) {
+                SlotState::Done(r) => return r,
+                SlotState::Lead => {}
+                SlotState::Waiting => unreachable!("Slot::wait returns a filled state"),
             }
-            drop(st);
             q = c.queue.lock();
         } else {
             q.leader = true;
@@ -173,8 +207,14 @@ impl Shared {
         if let Durability::GroupCommit { window } = policy {
             // Wait for the writers seen lately (they are likely coming back with their next
             // write), but never longer than the window.
-            let deadline = std::time::Instant::now() + window;
+            // Yield first (the writers coming back are woken by the last group's leader and
+            // need the CPU), then sleep for the rest of the window.
+            let deadline = Instant::now() + window;
             let target = q.recent_writers();
+            let yield_end = Instant::now() + c.spin.min(window);
+            while q.pending.len() < target && Instant::now() < yield_end {
+                MutexGuard::unlocked(&mut q, std::thread::yield_now);
+            }
             q.gather_target = target;
             while q.pending.len() < target {
                 if c.arrivals.wait_until(&mut q, deadline).timed_out() {

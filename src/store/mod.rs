@@ -29,7 +29,7 @@ mod wal;
 
 pub use cursor::{Cursor, Snapshot};
 pub use fuzzy::{StoreFuzzy, StoreMatch};
-pub use options::{Durability, Options, MAX_KEY_LEN, MAX_VALUE_LEN};
+pub use options::{Durability, Options, MAX_COMMIT_SPIN, MAX_KEY_LEN, MAX_VALUE_LEN};
 pub use stats::Stats;
 pub use wal::Op;
 

@@ -127,15 +127,18 @@ pub(crate) fn open(dir: &Path, o: Options) -> Result<Arc<Shared>> {
         poison_cause: Mutex::new(String::new()),
         sync_lock: Mutex::new(()),
         // Replaced by the real segment once recovery knows the last LSN.
-        commit: Commit::new(WalState {
-            file: file.clone(),
-            path: image_path.clone(),
-            seq: 0,
-            offset: 0,
-            allocated: 0,
-            zeroed: 0,
-            sync_file: file.clone(),
-        }),
+        commit: Commit::new(
+            WalState {
+                file: file.clone(),
+                path: image_path.clone(),
+                seq: 0,
+                offset: 0,
+                allocated: 0,
+                zeroed: 0,
+                sync_file: file.clone(),
+            },
+            o.commit_spin,
+        ),
         snapshots: Mutex::new(BTreeMap::new()),
         keys: AtomicU64::new(slot.keys),
         wal_bytes: AtomicU64::new(0),

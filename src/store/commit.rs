@@ -75,34 +75,22 @@ impl Slot {
         self.cv.notify_one();
     }
 
-    /// Waits until the leader fills the slot: yields for at most `spin`, then sleeps.
-    fn wait(&self, spin: Duration) -> SlotState {
-        yield_until(spin, || self.filled.load(Ordering::Acquire));
+    /// Waits until the leader fills the slot, yielding the CPU in a loop for at most `spin`
+    /// before sleeping (why: `Options::commit_spin`). `None`: this writer leads the next
+    /// group; otherwise its request's result.
+    fn wait(&self, spin: Duration) -> Option<Result<u64>> {
+        let end = Instant::now() + spin;
+        while !self.filled.load(Ordering::Acquire) && Instant::now() < end {
+            std::thread::yield_now();
+        }
         let mut st = self.state.lock();
         loop {
             match std::mem::take(&mut *st) {
                 SlotState::Waiting => self.cv.wait(&mut st),
-                filled => return filled,
+                SlotState::Lead => return None,
+                SlotState::Done(r) => return Some(r),
             }
         }
-    }
-}
-
-/// Yields the CPU in a loop until `done` or `spin` has passed (whichever is first); returns
-/// `done`'s last answer. Why yield rather than sleep: see `Options::commit_spin`.
-fn yield_until(spin: Duration, mut done: impl FnMut() -> bool) -> bool {
-    if spin.is_zero() {
-        return done();
-    }
-    let end = Instant::now() + spin;
-    loop {
-        if done() {
-            return true;
-        }
-        if Instant::now() >= end {
-            return false;
-        }
-        std::thread::yield_now();
     }
 }
 
@@ -194,10 +182,8 @@ impl Shared {
                 c.arrivals.notify_one();
             }
             drop(q);
-            match slot.wait(c.spin) {
-                SlotState::Done(r) => return r,
-                SlotState::Lead => {}
-                SlotState::Waiting => unreachable!("Slot::wait returns a filled state"),
+            if let Some(r) = slot.wait(c.spin) {
+                return r;
             }
             q = c.queue.lock();
         } else {
@@ -206,9 +192,9 @@ impl Shared {
         let policy = *self.durability.lock();
         if let Durability::GroupCommit { window } = policy {
             // Wait for the writers seen lately (they are likely coming back with their next
-            // write), but never longer than the window.
-            // Yield first (the writers coming back are woken by the last group's leader and
-            // need the CPU), then sleep for the rest of the window.
+            // write), but never longer than the window: first yielding the CPU, which the
+            // returning writers need and which a sleeping leader would have to be woken from
+            // (`Options::commit_spin`), then asleep for the rest of the window.
             let deadline = Instant::now() + window;
             let target = q.recent_writers();
             let yield_end = Instant::now() + c.spin.min(window);

@@ -494,22 +494,22 @@ JNIEXPORT jlongArray JNICALL Java_dictenstein_Native_storeDefaults(JNIEnv *env, 
   UNUSED;
   dictenstein_store_options o;
   dictenstein_store_options_default(&o);
-  jlong v[8] = {(o.flags & DICTENSTEIN_STORE_CREATE) ? 1 : 0, o.durability, (jlong)o.interval_us,
+  jlong v[9] = {(o.flags & DICTENSTEIN_STORE_CREATE) ? 1 : 0, o.durability, (jlong)o.interval_us,
                 (jlong)o.checkpoint_wal_bytes, (jlong)o.checkpoint_interval_ms, (jlong)o.max_key_len,
-                (jlong)o.max_value_len, (jlong)o.wal_preallocate_bytes};
-  jlongArray a = (*env)->NewLongArray(env, 8);
-  if (a != NULL) (*env)->SetLongArrayRegion(env, a, 0, 8, v);
+                (jlong)o.max_value_len, (jlong)o.wal_preallocate_bytes, (jlong)o.commit_spin_us};
+  jlongArray a = (*env)->NewLongArray(env, 9);
+  if (a != NULL) (*env)->SetLongArrayRegion(env, a, 0, 9, v);
   return a;
 }
 
 JNIEXPORT jlong JNICALL Java_dictenstein_Native_storeOpen(JNIEnv *env, jclass cls, jstring path, jlongArray options) {
   UNUSED;
-  if (options == NULL || (*env)->GetArrayLength(env, options) != 8) {
-    throw_status(env, DICTENSTEIN_INVALID_ARGUMENT, NULL, "store options: expected 8 values");
+  if (options == NULL || (*env)->GetArrayLength(env, options) != 9) {
+    throw_status(env, DICTENSTEIN_INVALID_ARGUMENT, NULL, "store options: expected 9 values");
     return 0;
   }
-  jlong v[8];
-  (*env)->GetLongArrayRegion(env, options, 0, 8, v);
+  jlong v[9];
+  (*env)->GetLongArrayRegion(env, options, 0, 9, v);
   dictenstein_store_options o;
   dictenstein_store_options_default(&o);
   o.flags = v[0] ? DICTENSTEIN_STORE_CREATE : 0;
@@ -520,6 +520,7 @@ JNIEXPORT jlong JNICALL Java_dictenstein_Native_storeOpen(JNIEnv *env, jclass cl
   o.max_key_len = (uint64_t)v[5];
   o.max_value_len = (uint64_t)v[6];
   o.wal_preallocate_bytes = (uint64_t)v[7];
+  o.commit_spin_us = (uint64_t)v[8];
   const char *p = path_in(env, path);
   if (p == NULL) return 0;
   dictenstein_store *s = NULL;

@@ -62,7 +62,7 @@ final class Native {
     static native long[] occurrences(long d, byte[] pattern, int limit);
 
     /** options: {create, durability, interval_us, checkpoint_wal_bytes,
-     *  checkpoint_interval_ms, max_key_len, max_value_len, wal_preallocate_bytes}. */
+     *  checkpoint_interval_ms, max_key_len, max_value_len, wal_preallocate_bytes, commit_spin_us}. */
     static native long[] storeDefaults();
     static native long storeOpen(String path, long[] options);
     static native void storeClose(long s);

@@ -31,4 +31,7 @@ public final class StoreOptions {
     public StoreOptions maxKeyLen(long n) { v[5] = n; return this; }
     public StoreOptions maxValueLen(long n) { v[6] = n; return this; }
     public StoreOptions walPreallocateBytes(long n) { v[7] = n; return this; }
+    /** How long a writer waiting on a commit yields the CPU before it sleeps (default 300 us;
+     *  zero sleeps at once; at most 10 ms). */
+    public StoreOptions commitSpin(Duration d) { v[8] = d.toNanos() / 1000; return this; }
 }

@@ -193,6 +193,9 @@ public final class BindingTest {
         }
         throwsStatus(Status.INVALID_ARGUMENT, "bad options",
                 () -> Store.open(dir.resolve("other"), new StoreOptions().maxKeyLen(0)));
+        throwsStatus(Status.INVALID_ARGUMENT, "commit spin above 10 ms",
+                () -> Store.open(dir.resolve("spin"),
+                        new StoreOptions().commitSpin(java.time.Duration.ofMillis(11))));
         throwsStatus(Status.IO, "missing store without create",
                 () -> Store.open(dir.resolve("missing"), new StoreOptions().create(false)));
     }

@@ -195,9 +195,10 @@ impl Shared {
             // write), but never longer than the window: first yielding the CPU, which the
             // returning writers need and which a sleeping leader would have to be woken from
             // (`Options::commit_spin`), then asleep for the rest of the window.
-            let deadline = Instant::now() + window;
+            let now = Instant::now();
+            let deadline = now + window;
             let target = q.recent_writers();
-            let yield_end = Instant::now() + c.spin.min(window);
+            let yield_end = now + c.spin.min(window);
             while q.pending.len() < target && Instant::now() < yield_end {
                 MutexGuard::unlocked(&mut q, std::thread::yield_now);
             }

@@ -183,7 +183,7 @@ static void damaged_files(dictenstein_dict *d, const char *dir) {
   CHECK(st == DICTENSTEIN_WRONG_FORMAT);
   check_error_object(st, err, "magic");
 
-  uint32_t fields[][2] = {{8, 7}, {12, 2}, {12, 0}};
+  uint32_t fields[][2] = {{8, 7}, {12, 3}, {12, 0}};
   dictenstein_status want[] = {DICTENSTEIN_WRONG_FORMAT, DICTENSTEIN_VERSION_MISMATCH, DICTENSTEIN_VERSION_MISMATCH};
   for (size_t i = 0; i < 3; i++) {
     memcpy(copy, img, n);

@@ -30,6 +30,7 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     if !keys.is_empty() {
         stack.push((0, 0, 0, keys.len()));
     }
+    let mut siblings: Vec<u8> = Vec::new();
     let mut labels: Vec<u32> = Vec::with_capacity(257);
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(257);
     while let Some((pos, depth, lo, hi)) = stack.pop() {
@@ -51,6 +52,10 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
             ranges.push((start, i));
         }
         let base = placer.place(pos, &labels)?;
+        siblings.resize(placer.units.len(), 0);
+        for (i, &l) in labels.iter().enumerate() {
+            siblings[(base ^ l) as usize] = sibling_byte(l, labels.get(i + 1).copied());
+        }
         let own_label = unit::label(placer.units[pos as usize]);
         placer.units[pos as usize] = unit::internal(own_label, pos ^ base)
             .expect("placer only returns bases with an encodable offset");
@@ -74,15 +79,29 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     }
 
     let mut units = placer.units;
+    // An empty dictionary placed nothing; the units still have their (zero) sibling bytes.
+    siblings.resize(units.len(), 0);
     let (wide_base, wide_values) = assign_wide(&mut units, &mut wide);
     Ok(layout::write_image(&layout::ImageParts {
         term_count: keys.len() as u64,
         max_term_len: max_len as u32,
         alphabet,
         units: &units,
+        siblings: &siblings,
         wide_base: &wide_base,
         wide_values: &wide_values,
     }))
+}
+
+/// The sibling byte of the child labelled `l` (`docs/format.md`): the byte of the next child
+/// `next`, or when there is none `l`'s own byte, which a reader recognises because siblings
+/// only ever go up. A terminator without a next child (only in the trie of the empty term
+/// alone) stores 0: the reader probes byte 0, which is then not a child.
+fn sibling_byte(l: u32, next: Option<u32>) -> u8 {
+    match next {
+        Some(n) => (n - 1) as u8,
+        None => l.saturating_sub(1) as u8,
+    }
 }
 
 /// The end of the run of keys in `start..hi` whose byte at `depth` is `byte` (keys are

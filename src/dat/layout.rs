@@ -1,4 +1,4 @@
-//! The double-array file image: a 128-byte header followed by three little-endian arrays.
+//! The double-array file image: a 128-byte header followed by four little-endian arrays.
 //! The same bytes serve in memory and on disk, so opening a file is mapping it and checking
 //! the header. Byte table: `docs/format.md`.
 
@@ -7,7 +7,10 @@ use crate::error::FormatError;
 use crate::format::{self, Fields, KIND_DOUBLE_ARRAY, MAGIC};
 
 pub(crate) const HEADER_LEN: usize = 128;
-pub(crate) const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 2;
+/// The first version, without the sibling section: still read (its children are then found by
+/// probing the alphabet), never written.
+const VERSION_1: u32 = 1;
 const OFF_FILE_LEN: usize = 16;
 const OFF_TERMS: usize = 24;
 const OFF_UNITS: usize = 32;
@@ -24,6 +27,8 @@ pub struct ImageParts<'a> {
     pub max_term_len: u32,
     pub alphabet: [u8; 32],
     pub units: &'a [u32],
+    /// One byte per unit: see [`Meta::siblings`].
+    pub siblings: &'a [u8],
     pub wide_base: &'a [u64],
     pub wide_values: &'a [u64],
 }
@@ -37,18 +42,31 @@ pub struct Meta {
     /// Bytes that occur in some term, ascending: the only edge labels worth probing.
     pub alphabet: Vec<u8>,
     pub units: std::ops::Range<usize>,
+    /// One byte per unit (version 2): for a child, the byte of the next child of the same
+    /// parent, or its own byte when it is the last; for a terminator, the parent's first byte
+    /// child. `None` for a version 1 image.
+    pub siblings: Option<std::ops::Range<usize>>,
     pub wide_base: std::ops::Range<usize>,
     pub wide_values: std::ops::Range<usize>,
 }
 
-fn sections(unit_count: u64, wide_count: u64) -> Option<(usize, usize, usize, usize)> {
+/// Section boundaries: (end of the units, end of the siblings, start and end of the wide bases,
+/// file length). Version 1 has no sibling section (it ends where the units do).
+fn sections(
+    version: u32,
+    unit_count: u64,
+    wide_count: u64,
+) -> Option<(usize, usize, usize, usize, usize)> {
     let superblocks = unit_count.div_ceil(1 << SUPERBLOCK_SHIFT);
     let units_end = (HEADER_LEN as u64).checked_add(unit_count.checked_mul(4)?)?;
-    let base_start = format::align8(usize::try_from(units_end).ok()?) as u64;
+    let siblings = if version == VERSION_1 { 0 } else { unit_count };
+    let siblings_end = units_end.checked_add(siblings)?;
+    let base_start = format::align8(usize::try_from(siblings_end).ok()?) as u64;
     let base_end = base_start.checked_add(superblocks.checked_mul(8)?)?;
     let file_len = base_end.checked_add(wide_count.checked_mul(8)?)?;
     Some((
         usize::try_from(units_end).ok()?,
+        usize::try_from(siblings_end).ok()?,
         usize::try_from(base_start).ok()?,
         usize::try_from(base_end).ok()?,
         usize::try_from(file_len).ok()?,
@@ -56,8 +74,9 @@ fn sections(unit_count: u64, wide_count: u64) -> Option<(usize, usize, usize, us
 }
 
 pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
-    let (units_end, base_start, base_end, file_len) =
-        sections(p.units.len() as u64, p.wide_values.len() as u64)
+    assert_eq!(p.siblings.len(), p.units.len(), "one sibling byte per unit");
+    let (units_end, siblings_end, base_start, base_end, file_len) =
+        sections(VERSION, p.units.len() as u64, p.wide_values.len() as u64)
             .expect("unit count is bounded by MAX_UNITS");
     let mut out = Vec::with_capacity(file_len);
     out.extend_from_slice(&MAGIC);
@@ -75,6 +94,8 @@ pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
         out.extend_from_slice(&u.to_le_bytes());
     }
     debug_assert_eq!(out.len(), units_end);
+    out.extend_from_slice(p.siblings);
+    debug_assert_eq!(out.len(), siblings_end);
     out.resize(base_start, 0);
     for b in p.wide_base {
         out.extend_from_slice(&b.to_le_bytes());
@@ -92,14 +113,20 @@ pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
 /// the section ranges. Every later read is bounds-checked, so a damaged body can give wrong
 /// answers but never reads outside the buffer.
 pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
+    let f = Fields::new(bytes);
+    // Either version is accepted; anything else is reported against the current one.
+    let version = if f.u32(12) == VERSION_1 {
+        VERSION_1
+    } else {
+        VERSION
+    };
     format::check_common_header(
         bytes,
         HEADER_LEN,
         OFF_HEADER_CRC,
         KIND_DOUBLE_ARRAY,
-        VERSION,
+        version,
     )?;
-    let f = Fields::new(bytes);
     let file_len = f.u64(OFF_FILE_LEN);
     if file_len != bytes.len() as u64 {
         return Err(FormatError::Truncated {
@@ -142,8 +169,8 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         });
     }
     let wide_count = f.u64(OFF_WIDE);
-    let (units_end, base_start, base_end, expected_len) =
-        sections(unit_count, wide_count).ok_or(FormatError::Invalid {
+    let (units_end, siblings_end, base_start, base_end, expected_len) =
+        sections(version, unit_count, wide_count).ok_or(FormatError::Invalid {
             what: "wide value count",
             value: wide_count,
         })?;
@@ -162,6 +189,7 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         max_term_len,
         alphabet,
         units: HEADER_LEN..units_end,
+        siblings: (version != VERSION_1).then_some(units_end..siblings_end),
         wide_base: base_start..base_end,
         wide_values: base_end..expected_len,
     })
@@ -170,4 +198,25 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
 /// Checks the body checksum: O(file size).
 pub fn verify_body(bytes: &[u8]) -> Result<(), FormatError> {
     format::check_body(bytes, HEADER_LEN, OFF_BODY_CRC)
+}
+
+/// The version 1 image of a version 2 one: the same trie without its sibling section, as the
+/// first release wrote it. Tests use it to check that such files still read the same.
+#[cfg(test)]
+pub fn to_version_1(image: &[u8]) -> Vec<u8> {
+    let meta = parse(image).expect("a valid version 2 image");
+    let (units_end, _, base_start, _, file_len) = sections(
+        VERSION_1,
+        meta.unit_count,
+        meta.wide_values.len() as u64 / 8,
+    )
+    .expect("sizes of a valid image");
+    let mut out = image[..units_end].to_vec();
+    out.resize(base_start, 0);
+    out.extend_from_slice(&image[meta.wide_base.start..]);
+    assert_eq!(out.len(), file_len);
+    out[12..16].copy_from_slice(&VERSION_1.to_le_bytes());
+    out[OFF_FILE_LEN..OFF_FILE_LEN + 8].copy_from_slice(&(file_len as u64).to_le_bytes());
+    format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
+    out
 }

@@ -187,6 +187,13 @@ impl DoubleArray {
         &self.as_bytes()[self.meta.units.clone()]
     }
 
+    /// The sibling bytes, one per unit (none in a version 1 image).
+    #[inline(always)]
+    fn siblings(&self) -> Option<&[u8]> {
+        let r = self.meta.siblings.clone()?;
+        Some(&self.as_bytes()[r])
+    }
+
     /// Unit `pos`, or a free unit when `pos` is outside the array (only a damaged image
     /// points there); lookups then simply fail.
     #[inline(always)]
@@ -261,25 +268,83 @@ pub struct DatNode<'a> {
     unit: u32,
 }
 
-/// Edges of a [`DatNode`]: probes only the bytes that occur somewhere in the dictionary.
+/// Edges of a [`DatNode`], in byte order.
+///
+/// A double array has no list of a node's children: finding them means probing every byte
+/// that could label one. The sibling bytes (version 2) link each child to the next, so a node
+/// with `n` children costs about `n` probes instead of one per byte of the alphabet (76 for
+/// English words; most nodes have one to three children). Only the first child of a node
+/// that ends no term is still found by probing the alphabet, in order, up to the first hit.
 pub struct DatEdges<'a> {
     node: DatNode<'a>,
+    /// The last child returned, as its label; 0 before the first.
+    last: u32,
+    /// Version 1 images: the index in the alphabet of the next byte to probe.
     next: usize,
+    done: bool,
 }
 
 impl<'a> Iterator for DatEdges<'a> {
     type Item = (u8, DatNode<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if unit::is_leaf(self.node.unit) {
+        if self.done || unit::is_leaf(self.node.unit) {
             return None;
         }
+        let dat = self.node.dat;
+        let found = match dat.siblings() {
+            Some(sib) if self.last != 0 => self.after_last(sib),
+            Some(sib) => match self.child_at_label(unit::TERMINATOR) {
+                Some(t) => sib.get(t.pos as usize).and_then(|&b| self.child(b)),
+                None => self.probe_alphabet(),
+            },
+            None => self.probe_alphabet(),
+        };
+        match found {
+            Some((b, _)) => self.last = unit::label_of_byte(b),
+            None => self.done = true,
+        }
+        found
+    }
+}
+
+impl<'a> DatEdges<'a> {
+    /// The child labelled `l` (a byte's label or the terminator's).
+    fn child_at_label(&self, l: u32) -> Option<DatNode<'a>> {
+        let n = self.node;
+        let c = n.pos ^ unit::offset(n.unit) ^ l;
+        let cu = DoubleArray::unit_in(n.dat.units(), c);
+        (unit::label(cu) == l).then_some(DatNode {
+            dat: n.dat,
+            pos: c,
+            unit: cu,
+        })
+    }
+
+    fn child(&self, b: u8) -> Option<(u8, DatNode<'a>)> {
+        self.child_at_label(unit::label_of_byte(b)).map(|n| (b, n))
+    }
+
+    /// The child after the last one returned: its sibling byte names it, unless that byte is
+    /// not above the last one's (the last child). A damaged image can name a byte that is
+    /// not a child; the listing then ends, and since each step goes up it always ends.
+    fn after_last(&self, sib: &[u8]) -> Option<(u8, DatNode<'a>)> {
+        let pos = self.node.pos ^ unit::offset(self.node.unit) ^ self.last;
+        let b = *sib.get(pos as usize)?;
+        (unit::label_of_byte(b) > self.last)
+            .then(|| self.child(b))
+            .flatten()
+    }
+
+    /// The next child found by probing the dictionary's alphabet in order.
+    fn probe_alphabet(&mut self) -> Option<(u8, DatNode<'a>)> {
         let alphabet = &self.node.dat.meta.alphabet;
-        let units = self.node.dat.units();
         while let Some(&b) = alphabet.get(self.next) {
             self.next += 1;
-            if let Some(n) = self.node.transition_in(units, b) {
-                return Some((b, n));
+            if unit::label_of_byte(b) > self.last {
+                if let Some(found) = self.child(b) {
+                    return Some(found);
+                }
             }
         }
         None
@@ -312,7 +377,9 @@ impl<'a> Node for DatNode<'a> {
     fn edges(&self) -> DatEdges<'a> {
         DatEdges {
             node: *self,
+            last: 0,
             next: 0,
+            done: false,
         }
     }
 }
@@ -395,6 +462,118 @@ mod tests {
         let d = b.finish().unwrap();
         assert_eq!(d.get(b""), Some(42));
         assert_eq!(d.get(b"a"), Some(43));
+    }
+
+    /// Random terms over a small alphabet that includes bytes 0 and 255, with the empty term,
+    /// terms that are prefixes of others, and values too wide to store inline.
+    fn random_pairs(seed: u64, n: usize) -> Vec<(Vec<u8>, u64)> {
+        let mut s = seed;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let alphabet = [0u8, 1, b'a', b'b', b'c', b'z', 0x80, 0xC3, 0xFF];
+        let mut pairs: Vec<(Vec<u8>, u64)> = (0..n)
+            .map(|_| {
+                let len = (next() % 7) as usize;
+                let term = (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect();
+                (term, next() >> (next() % 64))
+            })
+            .collect();
+        pairs.push((Vec::new(), 7));
+        pairs
+    }
+
+    /// Every node's children, in the order the edge iterator gives them, by a walk that
+    /// collects them all.
+    fn all_edges(d: &DoubleArray) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![(Vec::new(), d.root())];
+        while let Some((key, node)) = stack.pop() {
+            let kids: Vec<(u8, DatNode<'_>)> = node.edges().collect();
+            out.push((key.clone(), kids.iter().map(|&(b, _)| b).collect()));
+            for (b, child) in kids {
+                let mut k = key.clone();
+                k.push(b);
+                stack.push((k, child));
+            }
+        }
+        out
+    }
+
+    /// A node's children listed by the sibling bytes are exactly those that probing every
+    /// byte finds, in byte order; a version 1 image (no sibling section) still opens and gives
+    /// the same terms, children and fuzzy matches.
+    #[test]
+    fn sibling_listing_matches_probing_and_version_1_still_reads() {
+        for seed in 1..40u64 {
+            let pairs = random_pairs(seed, (seed as usize * 7) % 200);
+            let d = DoubleArray::from_pairs(pairs.iter().map(|(t, v)| (&t[..], *v))).unwrap();
+            assert!(d.siblings().is_some());
+            let old = DoubleArray::from_vec(layout::to_version_1(d.as_bytes())).unwrap();
+            assert!(old.siblings().is_none());
+            old.verify().unwrap();
+            assert!(old.size_bytes() < d.size_bytes());
+            let edges = all_edges(&d);
+            for (key, kids) in &edges {
+                let node = walk(&d, key);
+                let probed: Vec<u8> = (0..=255u8)
+                    .filter(|&b| node.transition(b).is_some())
+                    .collect();
+                assert_eq!(kids, &probed, "seed {seed}, node {key:?}");
+            }
+            assert_eq!(all_edges(&old), edges, "seed {seed}");
+            let terms: Vec<_> = d.prefix_walk(b"").collect();
+            assert_eq!(old.prefix_walk(b"").collect::<Vec<_>>(), terms);
+            for (t, _) in pairs.iter().take(20) {
+                let opts = crate::FuzzyOptions::new(2);
+                let a: Vec<_> = d.fuzzy(t, &opts).unwrap().collect();
+                let b: Vec<_> = old.fuzzy(t, &opts).unwrap().collect();
+                assert_eq!(a, b, "seed {seed}, query {t:?}");
+            }
+        }
+    }
+
+    fn walk<'a>(d: &'a DoubleArray, key: &[u8]) -> DatNode<'a> {
+        key.iter()
+            .fold(d.root(), |n, &b| n.transition(b).expect("a listed child"))
+    }
+
+    /// Damaged sibling bytes (not caught without `verify`) can drop children from a listing
+    /// but never loop, never return a byte that is not a child, and keep byte order.
+    #[test]
+    fn damaged_sibling_bytes_end_listings_safely() {
+        let pairs = random_pairs(99, 300);
+        let d = DoubleArray::from_pairs(pairs.iter().map(|(t, v)| (&t[..], *v))).unwrap();
+        let good = all_edges(&d);
+        let range = d.meta.siblings.clone().unwrap();
+        let mut s = 0x2545_F491_4F6C_DD1Du64;
+        for round in 0..20 {
+            let mut image = d.as_bytes().to_vec();
+            for b in &mut image[range.clone()] {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                if round == 0 || s.is_multiple_of(4) {
+                    *b = (s >> 32) as u8;
+                }
+            }
+            let bad = DoubleArray::from_vec(image).unwrap();
+            assert!(bad.verify().is_err());
+            for (key, kids) in &good {
+                let node = walk(&bad, key);
+                let listed: Vec<u8> = node.edges().map(|(b, _)| b).collect();
+                assert!(listed.windows(2).all(|w| w[0] < w[1]), "{listed:?}");
+                assert!(
+                    listed.iter().all(|b| kids.contains(b)),
+                    "{listed:?} vs {kids:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! for free slots (older blocks are closed and their holes stay free), which keeps the build
 //! linear in the number of nodes.
 
-use super::layout;
+use super::layout::{self, LINK_FIRST, LINK_NEXT};
 use super::unit::{self, BLOCK, DATA_MAX, FREE_LABEL, MAX_UNITS, SUPERBLOCK_SHIFT};
 use crate::error::{Error, Result};
 
@@ -30,7 +30,7 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     if !keys.is_empty() {
         stack.push((0, 0, 0, keys.len()));
     }
-    let mut siblings: Vec<u8> = Vec::new();
+    let mut links: Vec<u8> = Vec::new();
     let mut labels: Vec<u32> = Vec::with_capacity(257);
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(257);
     while let Some((pos, depth, lo, hi)) = stack.pop() {
@@ -52,9 +52,13 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
             ranges.push((start, i));
         }
         let base = placer.place(pos, &labels)?;
-        siblings.resize(placer.units.len(), 0);
+        links.resize(placer.units.len() * 2, 0);
+        // The first byte child (a terminator comes before them all).
+        let first_byte = labels.iter().find(|&&l| l != unit::TERMINATOR);
+        links[pos as usize * 2 + LINK_FIRST] = first_byte.map_or(0, |&l| (l - 1) as u8);
         for (i, &l) in labels.iter().enumerate() {
-            siblings[(base ^ l) as usize] = sibling_byte(l, labels.get(i + 1).copied());
+            links[(base ^ l) as usize * 2 + LINK_NEXT] =
+                sibling_byte(l, labels.get(i + 1).copied());
         }
         let own_label = unit::label(placer.units[pos as usize]);
         placer.units[pos as usize] = unit::internal(own_label, pos ^ base)
@@ -79,24 +83,24 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     }
 
     let mut units = placer.units;
-    // An empty dictionary placed nothing; the units still have their (zero) sibling bytes.
-    siblings.resize(units.len(), 0);
+    // An empty dictionary placed nothing; its units still get their (zero) link bytes.
+    links.resize(units.len() * 2, 0);
     let (wide_base, wide_values) = assign_wide(&mut units, &mut wide);
     Ok(layout::write_image(&layout::ImageParts {
         term_count: keys.len() as u64,
         max_term_len: max_len as u32,
         alphabet,
         units: &units,
-        siblings: &siblings,
+        links: &links,
         wide_base: &wide_base,
         wide_values: &wide_values,
     }))
 }
 
-/// The sibling byte of the child labelled `l` (`docs/format.md`): the byte of the next child
-/// `next`, or when there is none `l`'s own byte, which a reader recognises because siblings
-/// only ever go up. A terminator without a next child (only in the trie of the empty term
-/// alone) stores 0: the reader probes byte 0, which is then not a child.
+/// The next-sibling byte of the child labelled `l` (`docs/format.md`): the byte of the next
+/// child `next`, or when there is none `l`'s own byte, which a reader recognises because
+/// siblings only ever go up. (A terminator without a next child, only in the trie of the empty
+/// term alone, stores 0; readers never follow a terminator's link.)
 fn sibling_byte(l: u32, next: Option<u32>) -> u8 {
     match next {
         Some(n) => (n - 1) as u8,

@@ -8,7 +8,12 @@ use crate::format::{self, Fields, KIND_DOUBLE_ARRAY, MAGIC};
 
 pub(crate) const HEADER_LEN: usize = 128;
 pub(crate) const VERSION: u32 = 2;
-/// The first version, without the sibling section: still read (its children are then found by
+/// Bytes per unit in the link section, and the offset of each link in them: the unit's next
+/// sibling, and (for an internal unit) its first child, each as a byte (`docs/format.md`).
+pub(crate) const LINK_BYTES: u64 = 2;
+pub(crate) const LINK_NEXT: usize = 0;
+pub(crate) const LINK_FIRST: usize = 1;
+/// The first version, without the link section: still read (its children are then found by
 /// probing the alphabet), never written.
 const VERSION_1: u32 = 1;
 const OFF_FILE_LEN: usize = 16;
@@ -27,8 +32,8 @@ pub struct ImageParts<'a> {
     pub max_term_len: u32,
     pub alphabet: [u8; 32],
     pub units: &'a [u32],
-    /// One byte per unit: see [`Meta::siblings`].
-    pub siblings: &'a [u8],
+    /// Two bytes per unit: see [`Meta::links`].
+    pub links: &'a [u8],
     pub wide_base: &'a [u64],
     pub wide_values: &'a [u64],
 }
@@ -42,16 +47,15 @@ pub struct Meta {
     /// Bytes that occur in some term, ascending: the only edge labels worth probing.
     pub alphabet: Vec<u8>,
     pub units: std::ops::Range<usize>,
-    /// One byte per unit (version 2): for a child, the byte of the next child of the same
-    /// parent, or its own byte when it is the last; for a terminator, the parent's first byte
-    /// child. `None` for a version 1 image.
-    pub siblings: Option<std::ops::Range<usize>>,
+    /// Two bytes per unit (version 2), see [`LINK_NEXT`] and [`LINK_FIRST`]. `None` for a
+    /// version 1 image.
+    pub links: Option<std::ops::Range<usize>>,
     pub wide_base: std::ops::Range<usize>,
     pub wide_values: std::ops::Range<usize>,
 }
 
-/// Section boundaries: (end of the units, end of the siblings, start and end of the wide bases,
-/// file length). Version 1 has no sibling section (it ends where the units do).
+/// Section boundaries: (end of the units, end of the links, start and end of the wide bases,
+/// file length). Version 1 has no link section (it ends where the units do).
 fn sections(
     version: u32,
     unit_count: u64,
@@ -59,14 +63,18 @@ fn sections(
 ) -> Option<(usize, usize, usize, usize, usize)> {
     let superblocks = unit_count.div_ceil(1 << SUPERBLOCK_SHIFT);
     let units_end = (HEADER_LEN as u64).checked_add(unit_count.checked_mul(4)?)?;
-    let siblings = if version == VERSION_1 { 0 } else { unit_count };
-    let siblings_end = units_end.checked_add(siblings)?;
-    let base_start = format::align8(usize::try_from(siblings_end).ok()?) as u64;
+    let links = if version == VERSION_1 {
+        0
+    } else {
+        unit_count.checked_mul(LINK_BYTES)?
+    };
+    let links_end = units_end.checked_add(links)?;
+    let base_start = format::align8(usize::try_from(links_end).ok()?) as u64;
     let base_end = base_start.checked_add(superblocks.checked_mul(8)?)?;
     let file_len = base_end.checked_add(wide_count.checked_mul(8)?)?;
     Some((
         usize::try_from(units_end).ok()?,
-        usize::try_from(siblings_end).ok()?,
+        usize::try_from(links_end).ok()?,
         usize::try_from(base_start).ok()?,
         usize::try_from(base_end).ok()?,
         usize::try_from(file_len).ok()?,
@@ -74,8 +82,8 @@ fn sections(
 }
 
 pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
-    assert_eq!(p.siblings.len(), p.units.len(), "one sibling byte per unit");
-    let (units_end, siblings_end, base_start, base_end, file_len) =
+    assert_eq!(p.links.len(), p.units.len() * 2, "two link bytes per unit");
+    let (units_end, links_end, base_start, base_end, file_len) =
         sections(VERSION, p.units.len() as u64, p.wide_values.len() as u64)
             .expect("unit count is bounded by MAX_UNITS");
     let mut out = Vec::with_capacity(file_len);
@@ -94,8 +102,8 @@ pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
         out.extend_from_slice(&u.to_le_bytes());
     }
     debug_assert_eq!(out.len(), units_end);
-    out.extend_from_slice(p.siblings);
-    debug_assert_eq!(out.len(), siblings_end);
+    out.extend_from_slice(p.links);
+    debug_assert_eq!(out.len(), links_end);
     out.resize(base_start, 0);
     for b in p.wide_base {
         out.extend_from_slice(&b.to_le_bytes());
@@ -169,7 +177,7 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         });
     }
     let wide_count = f.u64(OFF_WIDE);
-    let (units_end, siblings_end, base_start, base_end, expected_len) =
+    let (units_end, links_end, base_start, base_end, expected_len) =
         sections(version, unit_count, wide_count).ok_or(FormatError::Invalid {
             what: "wide value count",
             value: wide_count,
@@ -189,7 +197,7 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         max_term_len,
         alphabet,
         units: HEADER_LEN..units_end,
-        siblings: (version != VERSION_1).then_some(units_end..siblings_end),
+        links: (version != VERSION_1).then_some(units_end..links_end),
         wide_base: base_start..base_end,
         wide_values: base_end..expected_len,
     })

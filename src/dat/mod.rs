@@ -16,6 +16,7 @@ use std::path::Path;
 use unit::LeafValue;
 
 pub(crate) use layout::HEADER_LEN;
+use layout::{LINK_FIRST, LINK_NEXT};
 
 /// Collects terms and values, then builds a [`DoubleArray`].
 ///
@@ -187,10 +188,10 @@ impl DoubleArray {
         &self.as_bytes()[self.meta.units.clone()]
     }
 
-    /// The sibling bytes, one per unit (none in a version 1 image).
+    /// The link bytes, two per unit (none in a version 1 image).
     #[inline(always)]
-    fn siblings(&self) -> Option<&[u8]> {
-        let r = self.meta.siblings.clone()?;
+    fn links(&self) -> Option<&[u8]> {
+        let r = self.meta.links.clone()?;
         Some(&self.as_bytes()[r])
     }
 
@@ -271,10 +272,9 @@ pub struct DatNode<'a> {
 /// Edges of a [`DatNode`], in byte order.
 ///
 /// A double array has no list of a node's children: finding them means probing every byte
-/// that could label one. The sibling bytes (version 2) link each child to the next, so a node
-/// with `n` children costs about `n` probes instead of one per byte of the alphabet (76 for
-/// English words; most nodes have one to three children). Only the first child of a node
-/// that ends no term is still found by probing the alphabet, in order, up to the first hit.
+/// that could label one. The link bytes (version 2) name each node's first child and each
+/// child's next sibling, so a node with `n` children costs `n` probes instead of one per byte
+/// of the alphabet (76 for English words; most nodes have one to three children).
 pub struct DatEdges<'a> {
     node: DatNode<'a>,
     /// The last child returned, as its label; 0 before the first.
@@ -292,12 +292,11 @@ impl<'a> Iterator for DatEdges<'a> {
             return None;
         }
         let dat = self.node.dat;
-        let found = match dat.siblings() {
-            Some(sib) if self.last != 0 => self.after_last(sib),
-            Some(sib) => match self.child_at_label(unit::TERMINATOR) {
-                Some(t) => sib.get(t.pos as usize).and_then(|&b| self.child(b)),
-                None => self.probe_alphabet(),
-            },
+        let found = match dat.links() {
+            Some(links) if self.last != 0 => self.after_last(links),
+            Some(links) => links
+                .get(self.node.pos as usize * 2 + LINK_FIRST)
+                .and_then(|&b| self.child(b)),
             None => self.probe_alphabet(),
         };
         match found {
@@ -325,18 +324,18 @@ impl<'a> DatEdges<'a> {
         self.child_at_label(unit::label_of_byte(b)).map(|n| (b, n))
     }
 
-    /// The child after the last one returned: its sibling byte names it, unless that byte is
-    /// not above the last one's (the last child). A damaged image can name a byte that is
-    /// not a child; the listing then ends, and since each step goes up it always ends.
-    fn after_last(&self, sib: &[u8]) -> Option<(u8, DatNode<'a>)> {
+    /// The child after the last one returned: its next-sibling byte names it, unless that
+    /// byte is not above the last one's (the last child). A damaged image can name a byte
+    /// that is not a child; the listing then ends, and since each step goes up it always ends.
+    fn after_last(&self, links: &[u8]) -> Option<(u8, DatNode<'a>)> {
         let pos = self.node.pos ^ unit::offset(self.node.unit) ^ self.last;
-        let b = *sib.get(pos as usize)?;
+        let b = *links.get(pos as usize * 2 + LINK_NEXT)?;
         (unit::label_of_byte(b) > self.last)
             .then(|| self.child(b))
             .flatten()
     }
 
-    /// The next child found by probing the dictionary's alphabet in order.
+    /// The next child found by probing the dictionary's alphabet in order (version 1).
     fn probe_alphabet(&mut self) -> Option<(u8, DatNode<'a>)> {
         let alphabet = &self.node.dat.meta.alphabet;
         while let Some(&b) = alphabet.get(self.next) {
@@ -505,17 +504,17 @@ mod tests {
         out
     }
 
-    /// A node's children listed by the sibling bytes are exactly those that probing every
-    /// byte finds, in byte order; a version 1 image (no sibling section) still opens and gives
+    /// A node's children listed by the link bytes are exactly those that probing every
+    /// byte finds, in byte order; a version 1 image (no link section) still opens and gives
     /// the same terms, children and fuzzy matches.
     #[test]
-    fn sibling_listing_matches_probing_and_version_1_still_reads() {
+    fn link_listing_matches_probing_and_version_1_still_reads() {
         for seed in 1..40u64 {
             let pairs = random_pairs(seed, (seed as usize * 7) % 200);
             let d = DoubleArray::from_pairs(pairs.iter().map(|(t, v)| (&t[..], *v))).unwrap();
-            assert!(d.siblings().is_some());
+            assert!(d.links().is_some());
             let old = DoubleArray::from_vec(layout::to_version_1(d.as_bytes())).unwrap();
-            assert!(old.siblings().is_none());
+            assert!(old.links().is_none());
             old.verify().unwrap();
             assert!(old.size_bytes() < d.size_bytes());
             let edges = all_edges(&d);
@@ -543,14 +542,14 @@ mod tests {
             .fold(d.root(), |n, &b| n.transition(b).expect("a listed child"))
     }
 
-    /// Damaged sibling bytes (not caught without `verify`) can drop children from a listing
+    /// Damaged link bytes (not caught without `verify`) can drop children from a listing
     /// but never loop, never return a byte that is not a child, and keep byte order.
     #[test]
-    fn damaged_sibling_bytes_end_listings_safely() {
+    fn damaged_link_bytes_end_listings_safely() {
         let pairs = random_pairs(99, 300);
         let d = DoubleArray::from_pairs(pairs.iter().map(|(t, v)| (&t[..], *v))).unwrap();
         let good = all_edges(&d);
-        let range = d.meta.siblings.clone().unwrap();
+        let range = d.meta.links.clone().unwrap();
         let mut s = 0x2545_F491_4F6C_DD1Du64;
         for round in 0..20 {
             let mut image = d.as_bytes().to_vec();

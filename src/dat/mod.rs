@@ -340,10 +340,8 @@ impl<'a> DatEdges<'a> {
         let alphabet = &self.node.dat.meta.alphabet;
         while let Some(&b) = alphabet.get(self.next) {
             self.next += 1;
-            if unit::label_of_byte(b) > self.last {
-                if let Some(found) = self.child(b) {
-                    return Some(found);
-                }
+            if let Some(found) = self.child(b) {
+                return Some(found);
             }
         }
         None

@@ -281,47 +281,34 @@ pub struct DatEdges<'a> {
     last: u32,
     /// Version 1 images: the index in the alphabet of the next byte to probe.
     next: usize,
-    done: bool,
 }
 
 impl<'a> Iterator for DatEdges<'a> {
     type Item = (u8, DatNode<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done || unit::is_leaf(self.node.unit) {
+        if unit::is_leaf(self.node.unit) {
             return None;
         }
-        let dat = self.node.dat;
-        let found = match dat.links() {
+        // A `None` changes no state, so every later call gives `None` again.
+        let found = match self.node.dat.links() {
             Some(links) if self.last != 0 => self.after_last(links),
             Some(links) => links
                 .get(self.node.pos as usize * 2 + LINK_FIRST)
                 .and_then(|&b| self.child(b)),
             None => self.probe_alphabet(),
         };
-        match found {
-            Some((b, _)) => self.last = unit::label_of_byte(b),
-            None => self.done = true,
+        if let Some((b, _)) = found {
+            self.last = unit::label_of_byte(b);
         }
         found
     }
 }
 
 impl<'a> DatEdges<'a> {
-    /// The child labelled `l` (a byte's label or the terminator's).
-    fn child_at_label(&self, l: u32) -> Option<DatNode<'a>> {
-        let n = self.node;
-        let c = n.pos ^ unit::offset(n.unit) ^ l;
-        let cu = DoubleArray::unit_in(n.dat.units(), c);
-        (unit::label(cu) == l).then_some(DatNode {
-            dat: n.dat,
-            pos: c,
-            unit: cu,
-        })
-    }
-
     fn child(&self, b: u8) -> Option<(u8, DatNode<'a>)> {
-        self.child_at_label(unit::label_of_byte(b)).map(|n| (b, n))
+        let n = self.node;
+        n.transition_in(n.dat.units(), b).map(|c| (b, c))
     }
 
     /// The child after the last one returned: its next-sibling byte names it, unless that
@@ -376,7 +363,6 @@ impl<'a> Node for DatNode<'a> {
             node: *self,
             last: 0,
             next: 0,
-            done: false,
         }
     }
 }

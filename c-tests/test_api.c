@@ -8,10 +8,11 @@
 static const char *WORDS[] = {"car", "card", "care", "cared", "cars", "cat", "dog", "", "do"};
 #define NWORDS (sizeof(WORDS) / sizeof(WORDS[0]))
 
-static dictenstein_dict *build_words(void) {
+static dictenstein_dict *build_words_with_links(bool links) {
   dictenstein_builder *b = NULL;
   dictenstein_dict *d = NULL;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &b, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_set_child_links(b, links, NULL));
   for (size_t i = 0; i < NWORDS; i++) {
     CHECK_STATUS(DICTENSTEIN_OK,
                  dictenstein_builder_add(b, (const uint8_t *)WORDS[i], strlen(WORDS[i]), 100 + i, NULL));
@@ -27,6 +28,8 @@ static dictenstein_dict *build_words(void) {
   dictenstein_builder_free(b);
   return d;
 }
+
+static dictenstein_dict *build_words(void) { return build_words_with_links(true); }
 
 static void check_lookups(const dictenstein_dict *d) {
   uint64_t v = 0;
@@ -110,6 +113,30 @@ static void check_lookups(const dictenstein_dict *d) {
   dictenstein_cursor_free(c);
 }
 
+static uint64_t size_of(const dictenstein_dict *d) {
+  uint64_t size = 0;
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_info(d, NULL, NULL, &size, NULL));
+  return size;
+}
+
+/* A trie built without child links answers the same (its children are listed by probing),
+   is smaller, and keeps that form through a save and an open. */
+static void test_without_child_links(const dictenstein_dict *with, const char *dir) {
+  dictenstein_dict *d = build_words_with_links(false);
+  check_lookups(d);
+  CHECK(size_of(d) < size_of(with));
+  char path[256];
+  snprintf(path, sizeof path, "%s/compact.dat", dir);
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_save(d, path, NULL));
+  dictenstein_dict *opened = NULL;
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_open(path, DICTENSTEIN_OPEN_VERIFY, &opened, NULL));
+  check_lookups(opened);
+  CHECK(size_of(opened) == size_of(d));
+  dictenstein_dict_free(opened);
+  dictenstein_dict_free(d);
+  unlink(path);
+}
+
 int main(void) {
   uint32_t maj = 99, min = 99, pat = 99;
   const char *ver = dictenstein_version(&maj, &min, &pat);
@@ -166,6 +193,8 @@ int main(void) {
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_get(empty, (const uint8_t *)"x", 1, NULL, NULL));
   dictenstein_dict_free(empty);
   dictenstein_builder_free(b);
+
+  test_without_child_links(d, dir);
 
   dictenstein_dict_free(opened);
   dictenstein_dict_free(d);

@@ -43,6 +43,14 @@ static void null_arguments(dictenstein_dict *d) {
   check_error_object(st, err, "dictenstein_dict_append_text");
 
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_add(NULL, (const uint8_t *)"a", 1, 1, NULL));
+  /* Child links are an option of the double-array trie only. */
+  CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_set_child_links(NULL, false, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_new(DICTENSTEIN_KIND_ART, &b, NULL));
+  st = dictenstein_builder_set_child_links(b, false, &err);
+  CHECK(st == DICTENSTEIN_UNSUPPORTED);
+  check_error_object(st, err, "double-array");
+  dictenstein_builder_free(b);
+  b = NULL;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &b, NULL));
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_add(b, NULL, 3, 1, NULL));
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_add(b, (const uint8_t *)"a", SIZE_MAX, 1, NULL));

@@ -112,7 +112,12 @@ fn range_bounds_past_the_longest_term() {
 }
 
 fn build_dat(pairs: &[(Vec<u8>, u64)]) -> DoubleArray {
+    build_dat_with(pairs, true)
+}
+
+fn build_dat_with(pairs: &[(Vec<u8>, u64)], links: bool) -> DoubleArray {
     let mut b = DoubleArrayBuilder::new();
+    b.child_links(links);
     for (k, v) in pairs {
         b.add(k, *v).unwrap();
     }
@@ -170,6 +175,10 @@ proptest! {
         let copy = DoubleArray::from_vec(d.as_bytes().to_vec()).unwrap();
         copy.verify().unwrap();
         check_against_model(&copy, &model, &probes);
+        // Built without child links, it lists children by probing: the same answers.
+        let compact = build_dat_with(&pairs, false);
+        prop_assert!(!compact.has_child_links());
+        check_against_model(&compact, &model, &all_probes);
     }
 }
 

@@ -52,7 +52,12 @@ fn check<D: Dictionary>(name: &str, d: &D, model: &Model, query: &[u8], o: &Fuzz
 }
 
 fn build_dat(model: &Model) -> DoubleArray {
+    build_dat_with(model, true)
+}
+
+fn build_dat_with(model: &Model, links: bool) -> DoubleArray {
     let mut b = DoubleArrayBuilder::new();
+    b.child_links(links);
     for (k, v) in model {
         b.add(k, *v).unwrap();
     }
@@ -63,6 +68,8 @@ fn build_dat(model: &Model) -> DoubleArray {
 fn check_all_backends(model: &Model, query: &[u8], o: &FuzzyOptions) {
     let dat = build_dat(model);
     check("double-array trie", &dat, model, query, o);
+    let compact = build_dat_with(model, false);
+    check("double-array trie without links", &compact, model, query, o);
     let dawg = Dawg::from_pairs(model.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap();
     check("DAWG", &dawg, model, query, o);
     let file = DawgFile::from_vec(dawg.to_file_bytes().unwrap()).unwrap();

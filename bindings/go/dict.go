@@ -296,6 +296,20 @@ func (b *Builder) Add(term []byte, value uint64) error {
 	return check(C.dictenstein_builder_add(b.h, p, n, C.uint64_t(value), &cerr), &cerr)
 }
 
+// SetChildLinks chooses whether the double-array trie gets its child links (the default is
+// yes): without them the file is about a third smaller and exact lookups are as fast, but
+// prefix cursors and fuzzy search probe every byte of the alphabet at each node. Other kinds
+// have no such links: ErrUnsupported-status error.
+func (b *Builder) SetChildLinks(enabled bool) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.h == nil {
+		return ErrClosed
+	}
+	var cerr *C.dictenstein_error
+	return check(C.dictenstein_builder_set_child_links(b.h, C.bool(enabled), &cerr), &cerr)
+}
+
 // Finish builds the dictionary. The builder is spent afterwards (Add returns an error).
 func (b *Builder) Finish() (*Dict, error) {
 	b.mu.Lock()

@@ -101,6 +101,46 @@ func TestEveryBuildableKind(t *testing.T) {
 	}
 }
 
+// A double-array trie built without child links answers the same and is smaller; other
+// kinds refuse the option.
+func TestChildLinksOption(t *testing.T) {
+	build := func(links bool) *Dict {
+		b, err := NewBuilder(KindDoubleArray)
+		must(t, err)
+		defer b.Close()
+		must(t, b.SetChildLinks(links))
+		for i, w := range words {
+			must(t, b.Add([]byte(w), uint64(i)))
+		}
+		d, err := b.Finish()
+		must(t, err)
+		return d
+	}
+	full, compact := build(true), build(false)
+	defer full.Close()
+	defer compact.Close()
+	fi, err := full.Info()
+	must(t, err)
+	ci, err := compact.Info()
+	must(t, err)
+	if ci.SizeBytes >= fi.SizeBytes {
+		t.Fatalf("without links %d bytes, with %d", ci.SizeBytes, fi.SizeBytes)
+	}
+	c1, err := full.Prefix([]byte("hel"))
+	a := collect(t, c1, err)
+	c2, err := compact.Prefix([]byte("hel"))
+	c := collect(t, c2, err)
+	if fmt.Sprint(a) != fmt.Sprint(c) || len(a) != 3 {
+		t.Fatalf("prefix listings differ: %v vs %v", a, c)
+	}
+	art, err := NewBuilder(KindART)
+	must(t, err)
+	defer art.Close()
+	if err := art.SetChildLinks(false); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("ART builder accepted child links: %v", err)
+	}
+}
+
 func TestMutableKindsAndRanges(t *testing.T) {
 	list := func(c *Cursor, err error) []string { return collect(t, c, err) }
 	d, err := New(KindART)

@@ -15,8 +15,9 @@ const NONE: u32 = u32::MAX;
 /// Label stored in the root unit: never a valid edge label, never "free".
 pub(crate) const ROOT_LABEL: u32 = FREE_LABEL - 1;
 
-/// Builds the complete file image for `keys` (sorted, unique).
-pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
+/// Builds the complete file image for `keys` (sorted, unique), with the link section when
+/// `with_links`.
+pub fn build_image(keys: &[(&[u8], u64)], with_links: bool) -> Result<Vec<u8>> {
     let mut placer = Placer::new();
     let mut wide: Vec<(u32, u64)> = Vec::new();
     // Every byte of every term is the label of some edge, so both are gathered while the
@@ -52,13 +53,8 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
             ranges.push((start, i));
         }
         let base = placer.place(pos, &labels)?;
-        links.resize(placer.units.len() * 2, 0);
-        // The first byte child (a terminator comes before them all).
-        let first_byte = labels.iter().find(|&&l| l != unit::TERMINATOR);
-        links[pos as usize * 2 + LINK_FIRST] = first_byte.map_or(0, |&l| (l - 1) as u8);
-        for (i, &l) in labels.iter().enumerate() {
-            links[(base ^ l) as usize * 2 + LINK_NEXT] =
-                sibling_byte(l, labels.get(i + 1).copied());
+        if with_links {
+            set_links(&mut links, placer.units.len(), pos, base, &labels);
         }
         let own_label = unit::label(placer.units[pos as usize]);
         placer.units[pos as usize] = unit::internal(own_label, pos ^ base)
@@ -83,18 +79,32 @@ pub fn build_image(keys: &[(&[u8], u64)]) -> Result<Vec<u8>> {
     }
 
     let mut units = placer.units;
-    // An empty dictionary placed nothing; its units still get their (zero) link bytes.
-    links.resize(units.len() * 2, 0);
+    if with_links {
+        // An empty dictionary placed nothing; its units still get their (zero) link bytes.
+        links.resize(units.len() * 2, 0);
+    }
     let (wide_base, wide_values) = assign_wide(&mut units, &mut wide);
     Ok(layout::write_image(&layout::ImageParts {
         term_count: keys.len() as u64,
         max_term_len: max_len as u32,
         alphabet,
         units: &units,
-        links: &links,
+        links: with_links.then_some(&links[..]),
         wide_base: &wide_base,
         wide_values: &wide_values,
     }))
+}
+
+/// Writes the links of the node at `pos` (base `base`) and of its children labelled
+/// `labels` (ascending), growing `links` to cover `unit_count` units.
+fn set_links(links: &mut Vec<u8>, unit_count: usize, pos: u32, base: u32, labels: &[u32]) {
+    links.resize(unit_count * 2, 0);
+    // The first byte child (a terminator comes before them all).
+    let first_byte = labels.iter().find(|&&l| l != unit::TERMINATOR);
+    links[pos as usize * 2 + LINK_FIRST] = first_byte.map_or(0, |&l| (l - 1) as u8);
+    for (i, &l) in labels.iter().enumerate() {
+        links[(base ^ l) as usize * 2 + LINK_NEXT] = sibling_byte(l, labels.get(i + 1).copied());
+    }
 }
 
 /// The next-sibling byte of the child labelled `l` (`docs/format.md`): the byte of the next

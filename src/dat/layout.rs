@@ -16,6 +16,9 @@ pub(crate) const LINK_FIRST: usize = 1;
 /// The first version, without the link section: still read (its children are then found by
 /// probing the alphabet), never written.
 const VERSION_1: u32 = 1;
+/// Header flag (version 2): the image has no link section, by the builder's choice
+/// ([`super::DoubleArrayBuilder::child_links`]); children are listed as in version 1.
+pub(crate) const FLAG_NO_LINKS: u32 = 1;
 const OFF_FILE_LEN: usize = 16;
 const OFF_TERMS: usize = 24;
 const OFF_UNITS: usize = 32;
@@ -32,8 +35,8 @@ pub struct ImageParts<'a> {
     pub max_term_len: u32,
     pub alphabet: [u8; 32],
     pub units: &'a [u32],
-    /// Two bytes per unit: see [`Meta::links`].
-    pub links: &'a [u8],
+    /// Two bytes per unit (see [`Meta::links`]), or `None` for an image without links.
+    pub links: Option<&'a [u8]>,
     pub wide_base: &'a [u64],
     pub wide_values: &'a [u64],
 }
@@ -48,25 +51,26 @@ pub struct Meta {
     pub alphabet: Vec<u8>,
     pub units: std::ops::Range<usize>,
     /// Two bytes per unit (version 2), see [`LINK_NEXT`] and [`LINK_FIRST`]. `None` for a
-    /// version 1 image.
+    /// version 1 image or one built without links ([`FLAG_NO_LINKS`]).
     pub links: Option<std::ops::Range<usize>>,
     pub wide_base: std::ops::Range<usize>,
     pub wide_values: std::ops::Range<usize>,
 }
 
 /// Section boundaries: (end of the units, end of the links, start and end of the wide bases,
-/// file length). Version 1 has no link section (it ends where the units do).
+/// file length). Without links (version 1, or [`FLAG_NO_LINKS`]) the link section is empty:
+/// it ends where the units do.
 fn sections(
-    version: u32,
+    links: bool,
     unit_count: u64,
     wide_count: u64,
 ) -> Option<(usize, usize, usize, usize, usize)> {
     let superblocks = unit_count.div_ceil(1 << SUPERBLOCK_SHIFT);
     let units_end = (HEADER_LEN as u64).checked_add(unit_count.checked_mul(4)?)?;
-    let links = if version == VERSION_1 {
-        0
-    } else {
+    let links = if links {
         unit_count.checked_mul(LINK_BYTES)?
+    } else {
+        0
     };
     let links_end = units_end.checked_add(links)?;
     let base_start = format::align8(usize::try_from(links_end).ok()?) as u64;
@@ -82,10 +86,16 @@ fn sections(
 }
 
 pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
-    assert_eq!(p.links.len(), p.units.len() * 2, "two link bytes per unit");
-    let (units_end, links_end, base_start, base_end, file_len) =
-        sections(VERSION, p.units.len() as u64, p.wide_values.len() as u64)
-            .expect("unit count is bounded by MAX_UNITS");
+    if let Some(links) = p.links {
+        assert_eq!(links.len(), p.units.len() * 2, "two link bytes per unit");
+    }
+    let (units_end, links_end, base_start, base_end, file_len) = sections(
+        p.links.is_some(),
+        p.units.len() as u64,
+        p.wide_values.len() as u64,
+    )
+    .expect("unit count is bounded by MAX_UNITS");
+    let flags = if p.links.is_some() { 0 } else { FLAG_NO_LINKS };
     let mut out = Vec::with_capacity(file_len);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&KIND_DOUBLE_ARRAY.to_le_bytes());
@@ -95,14 +105,14 @@ pub fn write_image(p: &ImageParts<'_>) -> Vec<u8> {
     out.extend_from_slice(&(p.units.len() as u64).to_le_bytes());
     out.extend_from_slice(&(p.wide_values.len() as u64).to_le_bytes());
     out.extend_from_slice(&p.max_term_len.to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&flags.to_le_bytes());
     out.extend_from_slice(&p.alphabet);
     out.resize(HEADER_LEN, 0);
     for u in p.units {
         out.extend_from_slice(&u.to_le_bytes());
     }
     debug_assert_eq!(out.len(), units_end);
-    out.extend_from_slice(p.links);
+    out.extend_from_slice(p.links.unwrap_or_default());
     debug_assert_eq!(out.len(), links_end);
     out.resize(base_start, 0);
     for b in p.wide_base {
@@ -164,12 +174,18 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         });
     }
     let flags = f.u32(OFF_FLAGS);
-    if flags != 0 {
+    let known = if version == VERSION_1 {
+        0
+    } else {
+        FLAG_NO_LINKS
+    };
+    if flags & !known != 0 {
         return Err(FormatError::Invalid {
             what: "flags",
             value: flags as u64,
         });
     }
+    let has_links = version != VERSION_1 && flags & FLAG_NO_LINKS == 0;
     if bytes[OFF_RESERVED..OFF_BODY_CRC].iter().any(|&b| b != 0) {
         return Err(FormatError::Invalid {
             what: "reserved header bytes",
@@ -178,7 +194,7 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
     }
     let wide_count = f.u64(OFF_WIDE);
     let (units_end, links_end, base_start, base_end, expected_len) =
-        sections(version, unit_count, wide_count).ok_or(FormatError::Invalid {
+        sections(has_links, unit_count, wide_count).ok_or(FormatError::Invalid {
             what: "wide value count",
             value: wide_count,
         })?;
@@ -197,7 +213,7 @@ pub fn parse(bytes: &[u8]) -> Result<Meta, FormatError> {
         max_term_len,
         alphabet,
         units: HEADER_LEN..units_end,
-        links: (version != VERSION_1).then_some(units_end..links_end),
+        links: has_links.then_some(units_end..links_end),
         wide_base: base_start..base_end,
         wide_values: base_end..expected_len,
     })
@@ -213,17 +229,15 @@ pub fn verify_body(bytes: &[u8]) -> Result<(), FormatError> {
 #[cfg(test)]
 pub fn to_version_1(image: &[u8]) -> Vec<u8> {
     let meta = parse(image).expect("a valid version 2 image");
-    let (units_end, _, base_start, _, file_len) = sections(
-        VERSION_1,
-        meta.unit_count,
-        meta.wide_values.len() as u64 / 8,
-    )
-    .expect("sizes of a valid image");
+    let (units_end, _, base_start, _, file_len) =
+        sections(false, meta.unit_count, meta.wide_values.len() as u64 / 8)
+            .expect("sizes of a valid image");
     let mut out = image[..units_end].to_vec();
     out.resize(base_start, 0);
     out.extend_from_slice(&image[meta.wide_base.start..]);
     assert_eq!(out.len(), file_len);
     out[12..16].copy_from_slice(&VERSION_1.to_le_bytes());
+    out[OFF_FLAGS..OFF_FLAGS + 4].copy_from_slice(&0u32.to_le_bytes());
     out[OFF_FILE_LEN..OFF_FILE_LEN + 8].copy_from_slice(&(file_len as u64).to_le_bytes());
     format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     out

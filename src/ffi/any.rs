@@ -116,6 +116,20 @@ impl AnyBuilder {
         }
     }
 
+    /// Chooses whether a double-array trie gets its child links; other kinds have none.
+    pub fn set_child_links(&mut self, on: bool) -> Result<()> {
+        match self {
+            AnyBuilder::DoubleArray(b) => {
+                b.child_links(on);
+                Ok(())
+            }
+            AnyBuilder::Pairs(kind, _) => Err(Error::Unsupported {
+                operation: "choosing child links (an option of the double-array trie)",
+                backend: kind.name(),
+            }),
+        }
+    }
+
     pub fn add(&mut self, term: &[u8], value: u64) -> Result<()> {
         match self {
             AnyBuilder::DoubleArray(b) => b.add(term, value),

@@ -6,7 +6,7 @@ use crate::data::Dataset;
 use crate::measure::{live_heap, ns_per, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
-use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray};
+use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder};
 use fst::{IntoStreamer, Streamer};
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
@@ -125,7 +125,8 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
     let mut sec = Section::new(format!("Static lookup: {}", data.name));
     sec.about(format!(
         "{} distinct keys, {:.1} bytes per key on average. Ours: the double-array trie (a u64 value \
-         per key) and the minimal DAWG's saved form. darts-clone, yada, crawdad and fst's Map store \
+         per key), the same trie built without child links, and the minimal DAWG's saved form. \
+         darts-clone, yada, crawdad and fst's Map store \
          each key's index as its value; fst's Set and our DAWG store the set (value 0).",
         n,
         keys.iter().map(Vec::len).sum::<usize>() as f64 / n as f64
@@ -134,6 +135,15 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
     let (dat, dat_build) = build(ctx, || {
         DoubleArray::from_pairs(keys.iter().enumerate().map(|(i, k)| (&k[..], i as u64))).unwrap()
     });
+    // The same trie without child links (a builder option): smaller, same lookups.
+    let compact = {
+        let mut b = DoubleArrayBuilder::new();
+        b.child_links(false);
+        for (i, k) in keys.iter().enumerate() {
+            b.add(k, i as u64).unwrap();
+        }
+        b.finish().unwrap()
+    };
     let (darts, darts_build) = build(ctx, || Darts::build(&keys));
     let (yada, yada_build) = build(ctx, || {
         let set: Vec<(&[u8], u32)> = keys
@@ -209,6 +219,15 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
         ],
     );
     sec.compare(
+        "size",
+        Unit::BytesPerKey,
+        (
+            "double-array trie without child links",
+            per_key(compact.size_bytes()),
+        ),
+        vec![("darts-clone", per_key(darts.bytes()))],
+    );
+    sec.compare(
         "build from sorted keys",
         ms,
         ("DAWG, to saved form", dawg_build.into()),
@@ -252,6 +271,7 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
         ),
     ] {
         let ours = lookups(ctx, qs, found, |q| dat.get(q).is_some());
+        let darts_time = lookups(ctx, qs, found, |q| darts.get(q).is_some());
         let crawdad_cell = crawdad.as_ref().map_or_else(no_utf8, |c| {
             // crawdad takes chars: only valid UTF-8 queries can be asked; a negative query
             // made invalid by the byte change is absent by definition and skipped.
@@ -270,10 +290,7 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             Unit::Ns,
             ("double-array trie", ours.into()),
             vec![
-                (
-                    "darts-clone",
-                    lookups(ctx, qs, found, |q| darts.get(q).is_some()).into(),
-                ),
+                ("darts-clone", darts_time.into()),
                 (
                     "yada",
                     lookups(ctx, qs, found, |q| yada.exact_match_search(q).is_some()).into(),
@@ -297,6 +314,15 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             label,
             Unit::Ns,
             (
+                "double-array trie without child links",
+                lookups(ctx, qs, found, |q| compact.get(q).is_some()).into(),
+            ),
+            vec![("darts-clone", darts_time.into())],
+        );
+        sec.compare(
+            label,
+            Unit::Ns,
+            (
                 "DAWG saved form",
                 lookups(ctx, qs, found, |q| dawg.contains(q)).into(),
             ),
@@ -307,7 +333,7 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
         );
     }
 
-    prefix_listing(ctx, &mut sec, &keys, &dat, &dawg, &map, &btree);
+    prefix_listing(ctx, &mut sec, &keys, [&dat, &compact], &dawg, &map, &btree);
     sec
 }
 
@@ -330,7 +356,7 @@ fn prefix_listing(
     ctx: &Ctx,
     sec: &mut Section,
     keys: &[Vec<u8>],
-    dat: &DoubleArray,
+    [dat, compact]: [&DoubleArray; 2],
     dawg: &DawgFile,
     map: &fst::Map<Vec<u8>>,
     btree: &BTreeMap<Vec<u8>, u64>,
@@ -364,6 +390,7 @@ fn prefix_listing(
         })
     };
     let ours = time(&|p| listed(dat.prefix_walk(p)));
+    let ours_compact = time(&|p| listed(compact.prefix_walk(p)));
     let ours_dawg = time(&|p| listed(dawg.prefix_walk(p)));
     let fst_t = time(&|p| {
         let b = map.range().ge(p);
@@ -400,6 +427,12 @@ fn prefix_listing(
             ("yada", none()),
             ("crawdad", none()),
         ],
+    );
+    sec.compare(
+        &label,
+        Unit::Us,
+        ("double-array trie without child links", ours_compact.into()),
+        vec![("fst Map", fst_t.into())],
     );
     sec.compare(
         &label,

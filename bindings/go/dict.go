@@ -299,7 +299,7 @@ func (b *Builder) Add(term []byte, value uint64) error {
 // SetChildLinks chooses whether the double-array trie gets its child links (the default is
 // yes): without them the file is about a third smaller and exact lookups are as fast, but
 // prefix cursors and fuzzy search probe every byte of the alphabet at each node. Other kinds
-// have no such links: ErrUnsupported-status error.
+// have no such links: the error then has status StatusUnsupported.
 func (b *Builder) SetChildLinks(enabled bool) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()

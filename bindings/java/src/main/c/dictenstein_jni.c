@@ -134,6 +134,12 @@ JNIEXPORT void JNICALL Java_dictenstein_Native_builderAdd(JNIEnv *env, jclass cl
   bytes_free(&t);
 }
 
+JNIEXPORT void JNICALL Java_dictenstein_Native_builderSetChildLinks(JNIEnv *env, jclass cls, jlong b, jboolean enabled) {
+  UNUSED;
+  dictenstein_error *err = NULL;
+  ok(env, dictenstein_builder_set_child_links(PTR(dictenstein_builder, b), enabled == JNI_TRUE, &err), &err);
+}
+
 JNIEXPORT jlong JNICALL Java_dictenstein_Native_builderFinish(JNIEnv *env, jclass cls, jlong b) {
   UNUSED;
   dictenstein_dict *d = NULL;

@@ -34,11 +34,24 @@ public final class Dict extends Handle {
 
     /** Builds a dictionary of kind from terms and values of the same length. */
     public static Dict build(Kind kind, List<byte[]> terms, long[] values) {
+        return build(kind, terms, values, true);
+    }
+
+    /**
+     * Builds a dictionary of kind from terms and values of the same length; with childLinks
+     * false, a double-array trie without its child links: a file about a third smaller with
+     * lookups as fast, but prefix cursors and fuzzy search probe every byte of the alphabet at
+     * each node. Other kinds have no such links: false throws UNSUPPORTED for them.
+     */
+    public static Dict build(Kind kind, List<byte[]> terms, long[] values, boolean childLinks) {
         if (terms.size() != values.length) {
             throw new IllegalArgumentException(terms.size() + " terms but " + values.length + " values");
         }
         long b = Native.builderNew(kind.code);
         try {
+            if (!childLinks) {
+                Native.builderSetChildLinks(b, false);
+            }
             for (int i = 0; i < values.length; i++) {
                 Native.builderAdd(b, terms.get(i), values[i]);
             }

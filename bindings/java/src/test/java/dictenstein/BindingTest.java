@@ -104,6 +104,20 @@ public final class BindingTest {
         try (Dict dat = Dict.build(Kind.DOUBLE_ARRAY, WORDS)) {
             throwsStatus(Status.UNSUPPORTED, "insert into a static trie", () -> dat.insert(b("x"), 1));
         }
+        List<byte[]> words = new ArrayList<>();
+        long[] values = new long[WORDS.length];
+        for (int i = 0; i < WORDS.length; i++) {
+            words.add(b(WORDS[i]));
+            values[i] = i;
+        }
+        try (Dict full = Dict.build(Kind.DOUBLE_ARRAY, words, values);
+                Dict compact = Dict.build(Kind.DOUBLE_ARRAY, words, values, false)) {
+            check(compact.sizeBytes() < full.sizeBytes(), "a trie without child links is smaller");
+            equal(terms(compact.prefix(b("hel"))), terms(full.prefix(b("hel"))), "prefix without child links");
+            equal(compact.get("help").getAsLong(), 2L, "get without child links");
+        }
+        throwsStatus(Status.UNSUPPORTED, "child links on a DAWG",
+                () -> Dict.build(Kind.DAWG, words, values, false));
         throwsStatus(Status.TERM_TOO_LONG, "long term", () -> Dict.build(Kind.DOUBLE_ARRAY, "x".repeat(70_000)));
         throwsStatus(Status.INVALID_ARGUMENT, "fuzzy distance 9",
                 () -> Dict.build(Kind.DAWG, WORDS).fuzzy(b("x"), new FuzzyOptions().maxDistance(9)));

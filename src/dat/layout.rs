@@ -242,3 +242,12 @@ pub fn to_version_1(image: &[u8]) -> Vec<u8> {
     format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     out
 }
+
+/// `image` with its header flags replaced by `flags` and its checksums redone, so that only
+/// the flags are wrong. For tests of the header checks.
+#[cfg(test)]
+pub fn with_flags(mut image: Vec<u8>, flags: u32) -> Vec<u8> {
+    image[OFF_FLAGS..OFF_FLAGS + 4].copy_from_slice(&flags.to_le_bytes());
+    format::seal(&mut image, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
+    image
+}

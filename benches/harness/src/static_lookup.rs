@@ -126,8 +126,8 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
     sec.about(format!(
         "{} distinct keys, {:.1} bytes per key on average. Ours: the double-array trie (a u64 value \
          per key), the same trie built without child links, and the minimal DAWG's saved form. \
-         darts-clone, yada, crawdad and fst's Map store \
-         each key's index as its value; fst's Set and our DAWG store the set (value 0).",
+         darts-clone, yada, crawdad and fst's Map store each key's index as its value; fst's Set \
+         and our DAWG store the set (value 0).",
         n,
         keys.iter().map(Vec::len).sum::<usize>() as f64 / n as f64
     ));

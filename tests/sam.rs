@@ -250,24 +250,95 @@ fn every_truncation_is_refused() {
 }
 
 /// Every single-bit flip is caught (at open or by verify), and whatever the damaged file
-/// answers before verify, no query crashes or loops and thawing refuses it.
+/// answers before verify, no query crashes or loops and thawing refuses it. Run on a file
+/// without a k-mer table and on one with (DNA), so damaged table entries are tried too.
 #[test]
 fn every_bit_flip_is_caught_and_harmless() {
-    let bytes = sample_bytes();
+    let dna = SuffixAutomaton::from_texts([dna(90, 1)])
+        .unwrap()
+        .to_file_bytes()
+        .unwrap();
+    assert!(SamFile::from_vec(dna.clone()).unwrap().kmer_depth() > 0);
+    for bytes in [sample_bytes(), dna] {
+        flip_every_bit(&bytes);
+    }
+}
+
+fn flip_every_bit(bytes: &[u8]) {
     for bit in 0..bytes.len() * 8 {
-        let mut b = bytes.clone();
+        let mut b = bytes.to_vec();
         b[bit / 8] ^= 1 << (bit % 8);
         let Ok(file) = SamFile::from_vec(b) else {
             continue;
         };
         assert!(file.verify().is_err(), "flip of bit {bit} not detected");
         assert!(file.to_automaton().is_err(), "flip of bit {bit} thawed");
-        for q in [&b"banana"[..], b"ana", b"cabana", b"zzz", b"bandana3cab"] {
+        let queries = [
+            &b"banana"[..],
+            b"ana",
+            b"cabana",
+            b"zzz",
+            b"bandana3cab",
+            b"ACGTACGT",
+        ];
+        for q in queries {
             let _ = file.count(q);
             let _ = file.occurrences(q).take(1000).count();
             let _ = file.longest_common_substring(q);
         }
     }
+}
+
+/// `n` letters of pseudo-random DNA (seeded), with an `N` every 997 letters.
+fn dna(n: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed;
+    (0..n)
+        .map(|i| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            if i % 997 == 996 {
+                b'N'
+            } else {
+                b"ACGT"[(x >> 16) as usize % 4]
+            }
+        })
+        .collect()
+}
+
+/// Pins the k-mer table of the saved form (spelling starts k letters deep): on DNA with rare
+/// `N`s the file has one, and it answers every pattern as the editable automaton's plain walk
+/// does: every substring of up to k + 3 letters, each with its last or first letter changed
+/// (k-mers that do not occur), patterns holding an `N` before or after the first k letters,
+/// and patterns of exactly k letters (spelled from the root). Some are also checked against
+/// the naive scan.
+#[test]
+fn kmer_table_gives_the_walks_answers() {
+    let texts = vec![dna(3000, 1), dna(2000, 2), b"ACGTNACGTACGTTTT".to_vec()];
+    let sam = SuffixAutomaton::from_texts(&texts).unwrap();
+    let file = SamFile::from_vec(sam.to_file_bytes().unwrap()).unwrap();
+    let k = file.kmer_depth();
+    assert_eq!(k, 6, "4^6 <= 5018 letters < 4^7");
+    let mut patterns = Vec::new();
+    for t in &texts {
+        for i in 0..t.len() {
+            for len in 1..=(k + 3).min(t.len() - i) {
+                let p = t[i..i + len].to_vec();
+                for at in [0, len - 1] {
+                    let mut q = p.clone();
+                    q[at] = b"CGTA"[b"ACGTN".iter().position(|&c| c == q[at]).unwrap() % 4];
+                    patterns.push(q);
+                }
+                patterns.push(p);
+            }
+        }
+    }
+    patterns.sort();
+    patterns.dedup();
+    for p in &patterns {
+        assert_eq!(file.count(p), sam.count(p), "count of {p:?}");
+        assert_eq!(file.contains(p), sam.contains(p), "contains {p:?}");
+    }
+    let sample: Vec<Vec<u8>> = patterns.iter().step_by(97).cloned().collect();
+    check(&file, &texts, &sample);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The saved suffix automaton: a 96-byte header, the text lengths, each state's first edge,
-//! a 16-byte record per state, 10-byte edge records sorted by label, and the positions in
-//! link-tree preorder. The same bytes are read in memory and through mmap, so opening is
-//! O(number of texts). Byte table: `docs/format.md`.
+//! a 16-byte record per state, 10-byte edge records sorted by label, the positions in
+//! link-tree preorder, and (version 3, small alphabets) the k-mer table (`kmer.rs`). The same
+//! bytes are read in memory and through mmap, so opening is O(number of texts). Byte table:
+//! `docs/format.md`.
 //!
 //! States keep their creation order: the states of consecutive text positions are
 //! consecutive, so the long unique stretches a query walks once it is past the shared
@@ -10,6 +11,7 @@
 //! one cache miss, where looking the target up in the first-edge array would add a second.
 
 use super::graph::{Graph, NONE, ROOT};
+use super::kmer::{Kmers, ABSENT, ENTRY, MAX_K};
 use super::occ::OccIndex;
 use super::query::{Automaton, Positions, TextMap};
 use super::{Form, SuffixAutomaton, MAX_TOTAL_BYTES};
@@ -20,7 +22,9 @@ use crate::format::{self, align8, le_u32, put_u32, put_u64, Fields, KIND_SUFFIX_
 use std::path::Path;
 
 pub(crate) const HEADER_LEN: usize = 96;
-pub(crate) const VERSION: u32 = 2;
+/// Version 3 added the k-mer table; version 2 files (which have none) are still read.
+pub(crate) const VERSION: u32 = 3;
+const VERSION_2: u32 = 2;
 const OFF_FILE_LEN: usize = 16;
 const OFF_STATES: usize = 24;
 const OFF_EDGES: usize = 32;
@@ -30,7 +34,12 @@ const OFF_LAST: usize = 56;
 const OFF_DISTINCT: usize = 64;
 const OFF_MAX_TEXT: usize = 72;
 const OFF_BODY_CRC: usize = 80;
-const OFF_HEADER_CRC: usize = 84;
+/// Version 3: `u8` k-mer table depth, `u8` number of table letters, four letter bytes, two
+/// zero bytes; then the header CRC, which so covers them.
+const OFF_KMER: usize = 84;
+const OFF_HEADER_CRC: usize = 92;
+/// Version 2 kept its header CRC where the table's shape now is, and zeros after it.
+const OFF_HEADER_CRC_V2: usize = 84;
 
 const STATE_BYTES: usize = 16;
 /// Label, target's edge count, target, target's first edge.
@@ -48,12 +57,13 @@ struct Layout {
     states: usize,
     edges: usize,
     occ: usize,
+    kmers: usize,
     end: usize,
 }
 
 impl Layout {
     /// `None` when the counts overflow the address space (a damaged header).
-    fn new(states: u64, edges: u64, texts: u64, total: u64) -> Option<Self> {
+    fn new(states: u64, edges: u64, texts: u64, total: u64, k: u8) -> Option<Self> {
         let texts_off = HEADER_LEN;
         let first_off = texts_off.checked_add(usize::try_from(texts).ok()?.checked_mul(8)?)?;
         let n = usize::try_from(states).ok()?;
@@ -61,13 +71,15 @@ impl Layout {
         let edges_off = states_off.checked_add(n.checked_mul(STATE_BYTES)?)?;
         let occ_off =
             align8(edges_off.checked_add(usize::try_from(edges).ok()?.checked_mul(EDGE_BYTES)?)?);
-        let end = align8(occ_off.checked_add(usize::try_from(total).ok()?.checked_mul(4)?)?);
+        let kmers_off = align8(occ_off.checked_add(usize::try_from(total).ok()?.checked_mul(4)?)?);
+        let end = kmers_off.checked_add(Kmers::section_len(k))?;
         Some(Layout {
             texts: texts_off,
             first: first_off,
             states: states_off,
             edges: edges_off,
             occ: occ_off,
+            kmers: kmers_off,
             end,
         })
     }
@@ -78,11 +90,13 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
     let n = g.state_count();
     let m = g.edge_count();
     let total = texts.total();
-    let lay =
-        Layout::new(n as u64, m as u64, texts.count() as u64, total).ok_or(Error::TooLarge {
+    let kmers = Kmers::plan(g, ix, total);
+    let lay = Layout::new(n as u64, m as u64, texts.count() as u64, total, kmers.k).ok_or(
+        Error::TooLarge {
             what: "suffix automaton file bytes",
             limit: usize::MAX as u64,
-        })?;
+        },
+    )?;
     let mut out = vec![0u8; lay.end];
     out[..8].copy_from_slice(&MAGIC);
     put_u32(&mut out, 8, KIND_SUFFIX_AUTOMATON);
@@ -95,6 +109,9 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
     put_u32(&mut out, OFF_LAST, g.last);
     put_u64(&mut out, OFF_DISTINCT, ix.distinct);
     put_u64(&mut out, OFF_MAX_TEXT, texts.max_len());
+    out[OFF_KMER] = kmers.k;
+    out[OFF_KMER + 1] = kmers.letters.len() as u8;
+    out[OFF_KMER + 2..OFF_KMER + 2 + kmers.letters.len()].copy_from_slice(&kmers.letters);
     for (i, &len) in texts.lens().iter().enumerate() {
         put_u64(&mut out, lay.texts + i * 8, len);
     }
@@ -134,6 +151,7 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
     for (i, &p) in ix.occ.iter().enumerate() {
         put_u32(&mut out, lay.occ + i * 4, p);
     }
+    kmers.fill(g, &first, &mut out[lay.kmers..lay.end]);
     format::seal(&mut out, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
     Ok(out)
 }
@@ -148,6 +166,7 @@ pub struct SamFile {
     last: u32,
     distinct: u64,
     texts: TextMap,
+    kmers: Kmers,
 }
 
 fn invalid(what: &'static str, value: u64) -> Error {
@@ -172,21 +191,36 @@ impl SamFile {
 
     fn from_bytes(bytes: Bytes) -> Result<Self> {
         let b = bytes.as_slice();
-        format::check_common_header(
-            b,
-            HEADER_LEN,
-            OFF_HEADER_CRC,
-            KIND_SUFFIX_AUTOMATON,
-            VERSION,
-        )
-        .map_err(|problem| Error::Format {
-            path: None,
-            problem,
-        })?;
         let f = Fields::new(b);
-        if f.u32(OFF_LAST + 4) != 0 || b[OFF_HEADER_CRC + 4..HEADER_LEN].iter().any(|&x| x != 0) {
+        // Either version is accepted; anything else is reported against the current one.
+        let version = if b.len() >= 16 && f.u32(12) == VERSION_2 {
+            VERSION_2
+        } else {
+            VERSION
+        };
+        let crc_off = if version == VERSION_2 {
+            OFF_HEADER_CRC_V2
+        } else {
+            OFF_HEADER_CRC
+        };
+        format::check_common_header(b, HEADER_LEN, crc_off, KIND_SUFFIX_AUTOMATON, version)
+            .map_err(|problem| Error::Format {
+                path: None,
+                problem,
+            })?;
+        let reserved = if version == VERSION_2 {
+            &b[OFF_HEADER_CRC_V2 + 4..HEADER_LEN]
+        } else {
+            &b[OFF_KMER + 6..OFF_HEADER_CRC]
+        };
+        if f.u32(OFF_LAST + 4) != 0 || reserved.iter().any(|&x| x != 0) {
             return Err(invalid("reserved header bytes", 0));
         }
+        let kmers = if version == VERSION_2 {
+            Kmers::none()
+        } else {
+            kmer_header(&b[OFF_KMER..OFF_KMER + 6])?
+        };
         let (n, m, k, total) = (
             f.u64(OFF_STATES),
             f.u64(OFF_EDGES),
@@ -207,7 +241,7 @@ impl SamFile {
         if k > total + 1 {
             return Err(invalid("text count", k));
         }
-        let lay = Layout::new(n, m, k, total).ok_or(invalid("state count", n))?;
+        let lay = Layout::new(n, m, k, total, kmers.k).ok_or(invalid("state count", n))?;
         let file_len = f.u64(OFF_FILE_LEN);
         if file_len != lay.end as u64 || b.len() as u64 != file_len {
             return Err(Error::Format {
@@ -237,6 +271,7 @@ impl SamFile {
             last,
             distinct,
             texts,
+            kmers,
             bytes,
         })
     }
@@ -266,6 +301,12 @@ impl SamFile {
 
     pub fn state_count(&self) -> usize {
         self.states as usize
+    }
+
+    /// Letters the k-mer table skips (0: no table). Saving builds one when at most four
+    /// letters make up nine tenths of the texts, as in DNA; see `docs/format.md`.
+    pub fn kmer_depth(&self) -> usize {
+        self.kmers.k as usize
     }
 
     pub fn edge_count(&self) -> usize {
@@ -412,10 +453,26 @@ impl SamFile {
 }
 
 impl Automaton for SamFile {
-    /// Spells `pattern` carrying each state's edge range from the record that led to it.
+    /// Spells `pattern` carrying each state's edge range from the record that led to it,
+    /// starting past its first k letters when the k-mer table covers them.
     fn find(&self, pattern: &[u8]) -> Option<u32> {
-        let (mut v, mut range) = (ROOT, self.edge_range(ROOT));
-        for &c in pattern {
+        let (mut v, skip, mut range) = match self.kmers.index(pattern) {
+            Some(i) => {
+                let b = self.bytes.as_slice();
+                let at = self.lay.kmers + i * ENTRY;
+                let (lo, hi) = (le_u32(b, at)?, le_u32(b, at + 4)?);
+                if lo == ABSENT {
+                    return None;
+                }
+                // Clipped like an edge record's range: a damaged entry cannot send reads
+                // elsewhere. (The state itself is not needed: the pattern is longer than k,
+                // so the walk below takes at least one more step and ends on a target.)
+                let hi = hi.min(self.edges);
+                (ROOT, self.kmers.k as usize, (lo.min(hi), hi))
+            }
+            None => (ROOT, 0, self.edge_range(ROOT)),
+        };
+        for &c in &pattern[skip..] {
             (v, range) = self.follow(self.labelled(range, c)?)?;
         }
         Some(v)
@@ -465,6 +522,30 @@ impl Form for SamFile {
         let count = count.min(positions.saturating_sub(lo));
         super::Occurrences::run(&self.texts, Positions::Le(occ), lo, count, plen)
     }
+}
+
+/// Reads the k-mer table's shape from its six header bytes: depth, letter count, four letters
+/// (unused ones 0).
+fn kmer_header(h: &[u8]) -> Result<Kmers> {
+    let (k, count) = (h[0], h[1] as usize);
+    if k > MAX_K || count > 4 || (k == 0) != (count == 0) {
+        return Err(invalid(
+            "k-mer table depth and letter count",
+            u64::from(k) << 8 | count as u64,
+        ));
+    }
+    let letters = &h[2..2 + count];
+    let distinct = letters
+        .iter()
+        .enumerate()
+        .all(|(i, l)| !letters[..i].contains(l));
+    if !distinct || h[2 + count..].iter().any(|&x| x != 0) {
+        return Err(invalid(
+            "k-mer table letters",
+            u64::from(h[2]) << 24 | u64::from(h[3]) << 16 | u64::from(h[4]) << 8 | u64::from(h[5]),
+        ));
+    }
+    Ok(Kmers::new(k, letters))
 }
 
 /// A state of a saved suffix automaton, as a [`Node`].
@@ -534,5 +615,100 @@ impl Dictionary for SamFile {
 
     fn max_term_len(&self) -> usize {
         self.texts.max_len() as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A saved automaton over `text` (one text).
+    fn saved(text: &[u8]) -> Vec<u8> {
+        SuffixAutomaton::from_texts([text])
+            .unwrap()
+            .to_file_bytes()
+            .unwrap()
+    }
+
+    /// A DNA-like text: enough letters for a table of depth 4 (4^4 <= 300).
+    fn dna() -> Vec<u8> {
+        let mut x = 7u32;
+        (0..300)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                b"ACGT"[(x >> 16) as usize % 4]
+            })
+            .collect()
+    }
+
+    /// `bytes` with the k-mer table's shape replaced, checksums recomputed.
+    fn patched(mut bytes: Vec<u8>, kmer: [u8; 6]) -> Vec<u8> {
+        bytes[OFF_KMER..OFF_KMER + 6].copy_from_slice(&kmer);
+        format::seal(&mut bytes, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
+        bytes
+    }
+
+    /// `bytes` (a file without a table) rewritten with a version 2 header: bytes 84..96
+    /// are the header CRC and zeros, except `extra` from 88 on.
+    fn as_version_2(mut bytes: Vec<u8>, extra: &[u8]) -> Vec<u8> {
+        put_u32(&mut bytes, 12, VERSION_2);
+        bytes[OFF_HEADER_CRC_V2..HEADER_LEN].fill(0);
+        bytes[88..88 + extra.len()].copy_from_slice(extra);
+        format::seal(&mut bytes, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC_V2);
+        bytes
+    }
+
+    fn problem(bytes: Vec<u8>) -> String {
+        match SamFile::from_vec(bytes) {
+            Err(Error::Format { problem, .. }) => format!("{problem:?}"),
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    /// A version 2 file (which had no table) opens and answers as the version 3 file of the
+    /// same automaton; its reserved bytes must still be zero.
+    #[test]
+    fn version_2_files_open() {
+        let plain = saved(b"the quick brown fox jumps over the lazy dog");
+        let file = SamFile::from_vec(plain.clone()).unwrap();
+        assert_eq!(file.kmer_depth(), 0);
+        let old = SamFile::from_vec(as_version_2(plain.clone(), &[])).unwrap();
+        old.verify().unwrap();
+        assert_eq!(old.kmer_depth(), 0);
+        for q in [&b"the"[..], b"fox j", b"cat"] {
+            assert_eq!(old.count(q), file.count(q));
+        }
+        let got = problem(as_version_2(plain, &[4, 4, b'A', b'C', b'G', b'T']));
+        assert!(got.contains("reserved header bytes"), "{got}");
+    }
+
+    /// Every inconsistent table shape in the header is refused with what is wrong, and a
+    /// depth that disagrees with the file's length is reported as a length mismatch.
+    #[test]
+    fn damaged_table_headers_are_refused() {
+        let table = saved(&dna());
+        assert_eq!(SamFile::from_vec(table.clone()).unwrap().kmer_depth(), 4);
+        assert_eq!(
+            &table[OFF_KMER..OFF_KMER + 6],
+            &[4, 4, b'A', b'C', b'G', b'T']
+        );
+        for (kmer, what) in [
+            ([13, 4, b'A', b'C', b'G', b'T'], "depth"),
+            ([4, 5, b'A', b'C', b'G', b'T'], "depth"),
+            ([4, 0, 0, 0, 0, 0], "depth"),
+            ([0, 2, b'A', b'C', 0, 0], "depth"),
+            ([4, 4, b'A', b'C', b'G', b'G'], "letters"),
+            ([4, 2, b'A', b'C', b'G', 0], "letters"),
+        ] {
+            let got = problem(patched(table.clone(), kmer));
+            assert!(got.contains(what), "{kmer:?}: {got}");
+        }
+        let got = problem(patched(table.clone(), [3, 4, b'A', b'C', b'G', b'T']));
+        assert!(got.contains("Truncated"), "{got}");
+        let mut reserved = table;
+        reserved[OFF_KMER + 7] = 1;
+        format::seal(&mut reserved, HEADER_LEN, OFF_BODY_CRC, OFF_HEADER_CRC);
+        assert!(problem(reserved).contains("reserved header bytes"));
     }
 }

@@ -12,6 +12,7 @@
 
 mod file;
 mod graph;
+mod kmer;
 mod occ;
 mod query;
 

@@ -5,7 +5,7 @@
 //! Why: the states a pattern's first letters reach are few and stay cached, but from about
 //! log4(text length) letters on each step lands on a random state of a file of hundreds of
 //! megabytes: on a 5.7 Mbp genome, letters 9 to 14 of a query cost about 150 ns each and
-//! four fifths of a 20-letter query's time. The table answers those first `k` letters with
+//! three quarters of a 20-letter query's time. The table answers those first `k` letters with
 //! one read, as FM-index aligners such as BWA look up a k-mer's interval instead of stepping
 //! through it. An entry holds the state's edge range rather than the state: the next step
 //! then reads the edge records at once, where going through the state's first-edge entry

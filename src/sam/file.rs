@@ -11,7 +11,7 @@
 //! one cache miss, where looking the target up in the first-edge array would add a second.
 
 use super::graph::{Graph, NONE, ROOT};
-use super::kmer::{Kmers, ABSENT, ENTRY, MAX_K};
+use super::kmer::{Kmers, ABSENT, ENTRY, SHAPE_LEN};
 use super::occ::OccIndex;
 use super::query::{Automaton, Positions, TextMap};
 use super::{Form, SuffixAutomaton, MAX_TOTAL_BYTES};
@@ -109,9 +109,7 @@ pub(crate) fn encode(g: &Graph, ix: &OccIndex, texts: &TextMap) -> Result<Vec<u8
     put_u32(&mut out, OFF_LAST, g.last);
     put_u64(&mut out, OFF_DISTINCT, ix.distinct);
     put_u64(&mut out, OFF_MAX_TEXT, texts.max_len());
-    out[OFF_KMER] = kmers.k;
-    out[OFF_KMER + 1] = kmers.letters.len() as u8;
-    out[OFF_KMER + 2..OFF_KMER + 2 + kmers.letters.len()].copy_from_slice(&kmers.letters);
+    out[OFF_KMER..OFF_KMER + SHAPE_LEN].copy_from_slice(&kmers.shape());
     for (i, &len) in texts.lens().iter().enumerate() {
         put_u64(&mut out, lay.texts + i * 8, len);
     }
@@ -211,7 +209,7 @@ impl SamFile {
         let reserved = if version == VERSION_2 {
             &b[OFF_HEADER_CRC_V2 + 4..HEADER_LEN]
         } else {
-            &b[OFF_KMER + 6..OFF_HEADER_CRC]
+            &b[OFF_KMER + SHAPE_LEN..OFF_HEADER_CRC]
         };
         if f.u32(OFF_LAST + 4) != 0 || reserved.iter().any(|&x| x != 0) {
             return Err(invalid("reserved header bytes", 0));
@@ -219,7 +217,9 @@ impl SamFile {
         let kmers = if version == VERSION_2 {
             Kmers::none()
         } else {
-            kmer_header(&b[OFF_KMER..OFF_KMER + 6])?
+            let mut shape = [0u8; SHAPE_LEN];
+            shape.copy_from_slice(&b[OFF_KMER..OFF_KMER + SHAPE_LEN]);
+            Kmers::from_shape(&shape).map_err(|(what, value)| invalid(what, value))?
         };
         let (n, m, k, total) = (
             f.u64(OFF_STATES),
@@ -522,30 +522,6 @@ impl Form for SamFile {
         let count = count.min(positions.saturating_sub(lo));
         super::Occurrences::run(&self.texts, Positions::Le(occ), lo, count, plen)
     }
-}
-
-/// Reads the k-mer table's shape from its six header bytes: depth, letter count, four letters
-/// (unused ones 0).
-fn kmer_header(h: &[u8]) -> Result<Kmers> {
-    let (k, count) = (h[0], h[1] as usize);
-    if k > MAX_K || count > 4 || (k == 0) != (count == 0) {
-        return Err(invalid(
-            "k-mer table depth and letter count",
-            u64::from(k) << 8 | count as u64,
-        ));
-    }
-    let letters = &h[2..2 + count];
-    let distinct = letters
-        .iter()
-        .enumerate()
-        .all(|(i, l)| !letters[..i].contains(l));
-    if !distinct || h[2 + count..].iter().any(|&x| x != 0) {
-        return Err(invalid(
-            "k-mer table letters",
-            u64::from(h[2]) << 24 | u64::from(h[3]) << 16 | u64::from(h[4]) << 8 | u64::from(h[5]),
-        ));
-    }
-    Ok(Kmers::new(k, letters))
 }
 
 /// A state of a saved suffix automaton, as a [`Node`].

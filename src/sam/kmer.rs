@@ -35,6 +35,8 @@ pub(crate) const ENTRY: usize = 8;
 /// Both fields of the entry of a k-mer that does not occur. No real range has it: there are
 /// at most 3 * 2^30 edge records.
 pub(crate) const ABSENT: u32 = u32::MAX;
+/// Header bytes of the table's shape: `u8` depth, `u8` letter count, four letters (unused 0).
+pub(crate) const SHAPE_LEN: usize = 6;
 /// Marks a byte that is not one of the table's letters.
 const NOT_A_LETTER: u8 = u8::MAX;
 
@@ -44,7 +46,7 @@ pub(crate) struct Kmers {
     /// Letters per entry; 0 when there is no table.
     pub(crate) k: u8,
     /// The letters, in code order (code = index); at most four.
-    pub(crate) letters: Vec<u8>,
+    letters: Vec<u8>,
     code: [u8; 256],
 }
 
@@ -60,7 +62,7 @@ impl Kmers {
 
     /// A table of depth `k` over `letters`. The caller has checked that `k <= MAX_K`, that
     /// there are at most four letters, distinct, and none exactly when `k == 0`.
-    pub(crate) fn new(k: u8, letters: &[u8]) -> Self {
+    fn new(k: u8, letters: &[u8]) -> Self {
         let mut code = [NOT_A_LETTER; 256];
         for (i, &l) in letters.iter().enumerate() {
             code[l as usize] = i as u8;
@@ -96,6 +98,35 @@ impl Kmers {
         let mut letters: Vec<u8> = freq.iter().map(|f| f.1).collect();
         letters.sort_unstable();
         Kmers::new(k, &letters)
+    }
+
+    /// The shape as stored in the header ([`SHAPE_LEN`] bytes).
+    pub(crate) fn shape(&self) -> [u8; SHAPE_LEN] {
+        let mut h = [0u8; SHAPE_LEN];
+        h[0] = self.k;
+        h[1] = self.letters.len() as u8;
+        h[2..2 + self.letters.len()].copy_from_slice(&self.letters);
+        h
+    }
+
+    /// Reads a shape written by [`Kmers::shape`]; an inconsistent one gives what is wrong
+    /// and the offending bytes.
+    pub(crate) fn from_shape(h: &[u8; SHAPE_LEN]) -> Result<Self, (&'static str, u64)> {
+        let (k, count) = (h[0], h[1] as usize);
+        if k > MAX_K || count > 4 || (k == 0) != (count == 0) {
+            let value = u64::from(k) << 8 | count as u64;
+            return Err(("k-mer table depth and letter count", value));
+        }
+        let letters = &h[2..2 + count];
+        let distinct = letters
+            .iter()
+            .enumerate()
+            .all(|(i, l)| !letters[..i].contains(l));
+        if !distinct || h[2 + count..].iter().any(|&x| x != 0) {
+            let value = u64::from(u32::from_be_bytes([h[2], h[3], h[4], h[5]]));
+            return Err(("k-mer table letters", value));
+        }
+        Ok(Kmers::new(k, letters))
     }
 
     /// Bytes of the table section.

@@ -40,6 +40,19 @@ impl<T: Copy> Chunked<T> {
         self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
     }
 
+    /// Asks the cache for element `i` without waiting for it.
+    #[inline]
+    fn prefetch(&self, i: usize) {
+        let at: *const T = &self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is a hint that never faults, and `at` points into a live chunk.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast())
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = at;
+    }
+
     #[inline]
     fn get_mut(&mut self, i: usize) -> &mut T {
         &mut self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
@@ -295,7 +308,15 @@ impl Graph {
             None => ROOT,
             Some((p, slot)) => {
                 let q = self.target(slot);
-                if self.len(p) + 1 == self.len(q) {
+                // The build is bound by dependent cache misses, so two reads that come later
+                // are started now: `link(p)`, which a split's redirect walk reads next, is
+                // known before `q`'s record arrives, so its miss overlaps with `q`'s; and
+                // `link(q)`, which the next letter's suffix chain reads after `q` or its clone
+                // (the clone has the same link), overlaps with a split's redirect walk.
+                self.prefetch_state(self.link(p));
+                let qs = self.states.get(q as usize);
+                self.prefetch_state(qs.link);
+                if self.len(p) + 1 == qs.len {
                     q
                 } else {
                     self.split(p, c, q)
@@ -304,6 +325,13 @@ impl Graph {
         };
         self.states.get_mut(cur as usize).link = link;
         self.last = cur;
+    }
+
+    #[inline]
+    fn prefetch_state(&self, v: u32) {
+        if v != NONE {
+            self.states.prefetch(v as usize);
+        }
     }
 
     /// Clones `q` for the strings no longer than `len(p) + 1` and redirects the suffixes of

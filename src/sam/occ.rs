@@ -1,5 +1,5 @@
 //! What the counting and position queries need beyond the automaton itself, computed in
-//! O(states) after the last append (and stored in the saved file).
+//! O(states + text length) after the last append (and stored in the saved file).
 //!
 //! The end positions of a state's strings are the text positions whose (non-clone) states lie
 //! in its subtree of the suffix-link tree. Listing the positions in a preorder of that tree
@@ -39,48 +39,66 @@ impl OccIndex {
     }
 }
 
-/// Children lists of the suffix-link tree, as offsets into one array.
-fn link_children(g: &Graph) -> (Vec<u32>, Vec<u32>) {
+/// The states in increasing order of length (a counting sort). A suffix link is always
+/// shorter than its state, so every state comes after its link: the passes below visit the
+/// suffix-link tree top-down (this order) or bottom-up (reversed) without walking it. A walk
+/// is a chain of dependent cache misses; these passes read states in an order known in
+/// advance, so the processor overlaps their misses.
+fn by_length(g: &Graph) -> Vec<u32> {
     let n = g.state_count();
-    let mut start = vec![0u32; n + 1];
-    for v in 1..n {
-        start[g.link(v as u32) as usize + 1] += 1;
+    let longest = (0..n as u32).map(|v| g.len(v)).max().unwrap_or(0);
+    let mut start = vec![0u32; longest as usize + 2];
+    for v in 0..n as u32 {
+        start[g.len(v) as usize + 1] += 1;
     }
-    for i in 0..n {
-        start[i + 1] += start[i];
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
     }
-    let mut fill = start.clone();
-    let mut kids = vec![0u32; n.saturating_sub(1)];
-    for v in 1..n {
-        let p = g.link(v as u32) as usize;
-        kids[fill[p] as usize] = v as u32;
-        fill[p] += 1;
+    let mut order = vec![0u32; n];
+    for v in 0..n as u32 {
+        let slot = &mut start[g.len(v) as usize];
+        order[*slot as usize] = v;
+        *slot += 1;
     }
-    (start, kids)
+    order
 }
 
-/// Walks the suffix-link tree in preorder with an explicit stack (it can be as deep as the
-/// text is long) and returns each state's run start, run length and the positions.
+/// Whether state `v` ends a text position of its own (the root and clones do not).
+fn ends_position(g: &Graph, v: u32) -> bool {
+    v != ROOT && !g.is_clone(v)
+}
+
+/// Lays out the positions in a preorder of the suffix-link tree (a state's own position, then
+/// its children's runs) and returns each state's run start, run length and the positions.
 fn preorder_positions(g: &Graph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let n = g.state_count();
-    let (start, kids) = link_children(g);
-    let mut occ_lo = vec![0u32; n];
+    let order = by_length(g);
+    // Bottom-up: a state's count is its own position plus its children's counts, all of
+    // which are final before it is reached (children are longer).
     let mut count = vec![0u32; n];
-    let mut occ = Vec::with_capacity(g.len(g.last) as usize);
-    let mut stack: Vec<(u32, u32)> = vec![(ROOT, start[ROOT as usize])];
-    while let Some(top) = stack.last_mut() {
-        let (v, next) = *top;
-        if next < start[v as usize + 1] {
-            top.1 += 1;
-            let c = kids[next as usize];
-            occ_lo[c as usize] = occ.len() as u32;
-            if !g.is_clone(c) {
-                occ.push(g.len(c) - 1);
-            }
-            stack.push((c, start[c as usize]));
+    for &v in order.iter().rev().filter(|&&v| v != ROOT) {
+        count[v as usize] += u32::from(ends_position(g, v));
+        count[g.link(v) as usize] += count[v as usize];
+    }
+    // Top-down: each state takes the next free run inside its link's run; `next` is where
+    // the next child of a state starts.
+    let mut occ_lo = vec![0u32; n];
+    let mut next = vec![0u32; n];
+    let mut occ = vec![0u32; count[ROOT as usize] as usize];
+    for &v in &order {
+        let lo = if v == ROOT {
+            0
         } else {
-            count[v as usize] = occ.len() as u32 - occ_lo[v as usize];
-            stack.pop();
+            let parent = &mut next[g.link(v) as usize];
+            let lo = *parent;
+            *parent += count[v as usize];
+            lo
+        };
+        occ_lo[v as usize] = lo;
+        next[v as usize] = lo;
+        if ends_position(g, v) {
+            occ[lo as usize] = g.len(v) - 1;
+            next[v as usize] += 1;
         }
     }
     (occ_lo, count, occ)
@@ -98,4 +116,41 @@ fn distinct_substrings(g: &Graph, texts: &TextMap, occ_lo: &[u32], occ: &[u32]) 
             longest.saturating_sub(g.len(g.link(v)).into())
         })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins the layout the saved format promises (a preorder of the suffix-link tree): each
+    /// state's run lies inside its link's run and starts with the state's own position, and
+    /// every position is listed once.
+    #[test]
+    fn runs_nest_inside_their_links_runs() {
+        let mut g = Graph::new();
+        b"abracadabra".iter().for_each(|&c| g.extend(c));
+        g.separate();
+        b"cadabra, abracadabra".iter().for_each(|&c| g.extend(c));
+        let (lo, count, occ) = preorder_positions(&g);
+        let n = g.state_count() as u32;
+        for v in 1..n {
+            let (p, v_) = (g.link(v) as usize, v as usize);
+            assert!(lo[p] <= lo[v_] && lo[v_] + count[v_] <= lo[p] + count[p]);
+            if ends_position(&g, g.link(v)) {
+                assert!(lo[v_] > lo[p], "the link's own position comes first");
+            }
+            if ends_position(&g, v) {
+                assert_eq!(occ[lo[v_] as usize], g.len(v) - 1);
+            }
+        }
+        let mut listed = occ.clone();
+        listed.sort_unstable();
+        let mut own: Vec<u32> = (1..n)
+            .filter(|&v| ends_position(&g, v))
+            .map(|v| g.len(v) - 1)
+            .collect();
+        own.sort_unstable();
+        assert_eq!(listed, own);
+        assert_eq!(count[ROOT as usize] as usize, occ.len());
+    }
 }

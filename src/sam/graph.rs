@@ -36,14 +36,19 @@ impl<T> Default for Chunked<T> {
 
 impl<T: Copy> Chunked<T> {
     #[inline]
+    fn at(&self, i: usize) -> &T {
+        &self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
+    }
+
+    #[inline]
     pub(crate) fn get(&self, i: usize) -> T {
-        self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
+        *self.at(i)
     }
 
     /// Asks the cache for element `i` without waiting for it.
     #[inline]
     fn prefetch(&self, i: usize) {
-        let at: *const T = &self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)];
+        let at: *const T = self.at(i);
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a prefetch is a hint that never faults, and `at` points into a live chunk.
         unsafe {

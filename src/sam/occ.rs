@@ -46,6 +46,8 @@ impl OccIndex {
 /// advance, so the processor overlaps their misses.
 fn by_length(g: &Graph) -> Vec<u32> {
     let n = g.state_count();
+    // Scanned rather than taken from `last`: an editable copy of a saved file is checked for
+    // shorter links, not for `last` being the longest state, and this sizes an index.
     let longest = (0..n as u32).map(|v| g.len(v)).max().unwrap_or(0);
     let mut start = vec![0u32; longest as usize + 2];
     for v in 0..n as u32 {
@@ -95,11 +97,11 @@ fn preorder_positions(g: &Graph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
             lo
         };
         occ_lo[v as usize] = lo;
-        next[v as usize] = lo;
-        if ends_position(g, v) {
+        let own = ends_position(g, v);
+        if own {
             occ[lo as usize] = g.len(v) - 1;
-            next[v as usize] += 1;
         }
+        next[v as usize] = lo + u32::from(own);
     }
     (occ_lo, count, occ)
 }

@@ -6,6 +6,7 @@
 
 mod file;
 mod graph;
+mod v1;
 mod values;
 
 pub use file::{DawgFile, DawgFileEdges, DawgFileNode};

@@ -216,7 +216,9 @@ pub unsafe extern "C" fn dictenstein_builder_free(builder: *mut dictenstein_buil
 /// depend on the file's size. The kind is read from the file. Magic, format version, header
 /// checksum and section lengths are always checked; the body checksum only with
 /// DICTENSTEIN_OPEN_VERIFY (or later with `dictenstein_dict_verify`). A damaged body that was
-/// not verified can give wrong answers but never makes a call crash or hang.
+/// not verified can give wrong answers but never makes a call crash or hang. One exception:
+/// a DAWG saved in the older format version 1 is checked whole and converted in memory, in
+/// time proportional to its size; save it again for an O(1) open.
 ///
 /// Parameters: `path`: NUL-terminated UTF-8 path. `flags`: 0 or DICTENSTEIN_OPEN_VERIFY.
 /// `dict`: receives the dictionary (required). `error`: optional error details.

@@ -42,8 +42,9 @@ const FLAG_ROOT_FINAL: u32 = 1;
 const FLAG_RANKED: u32 = 2;
 
 /// Unit fields, from the least significant bit: label (8), target is final (1), next sibling's
-/// label (8), target's first child's label (8), target base, then (ranked files) terms
-/// before this edge.
+/// label (8), target's first child's label (8), target base. Ranked files keep each edge's
+/// rank count (terms before it) in a separate array, so the unit, read on every step, stays
+/// within one 8-byte load however many terms there are.
 const FINAL_SHIFT: u32 = 8;
 const NEXT_SHIFT: u32 = 9;
 const FIRST_SHIFT: u32 = 17;
@@ -230,7 +231,7 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
     if w.value > 57 {
         w.value = 64;
     }
-    w.unit = FIXED_BITS + w.base + w.rank;
+    w.unit = FIXED_BITS + w.base;
     if w.unit > 57 {
         return Err(Error::TooLarge {
             what: "DAWG units",
@@ -238,7 +239,9 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
         });
     }
     let units_len = (units * w.unit as u64).div_ceil(8) as usize;
-    let values_off = format::align8(HEADER_LEN + units_len + 8);
+    let ranks_off = format::align8(HEADER_LEN + units_len + 8);
+    let ranks_len = (units * w.rank as u64).div_ceil(8) as usize;
+    let values_off = format::align8(ranks_off + ranks_len + 8);
     let values_len = if w.value == 64 {
         values.len() * 8
     } else {
@@ -246,7 +249,9 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
     };
     let file_len = values_off + values_len + 8;
     let mut out = vec![0u8; file_len];
-    let body = &mut out[HEADER_LEN..HEADER_LEN + units_len];
+    let (head, rest) = out.split_at_mut(ranks_off);
+    let body = &mut head[HEADER_LEN..HEADER_LEN + units_len];
+    let ranks = &mut rest[..ranks_len];
     let target_of = |t: StateId| {
         let ts = &g.states[t as usize];
         match ts.edges.first() {
@@ -266,17 +271,17 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
             let (tb, first) = target_of(t);
             // The last child names itself as its next sibling: siblings only go up.
             let next = st.edges.get(i + 1).map_or(label, |e| e.0);
-            let mut unit = label as u64
+            let unit = label as u64
                 | (ts.is_final as u64) << FINAL_SHIFT
                 | (next as u64) << NEXT_SHIFT
                 | (first as u64) << FIRST_SHIFT
                 | tb << FIXED_BITS;
-            if ranked {
-                unit |= before << (FIXED_BITS + w.base);
-            }
             let p = b + label as u64;
             taken[p as usize] = true;
             write_bits(body, p * w.unit as u64, w.unit, unit);
+            if ranked {
+                write_bits(ranks, p * w.rank as u64, w.rank, before);
+            }
             before += ts.count;
         }
     }
@@ -337,6 +342,7 @@ struct Meta {
     w: Widths,
     constant: u64,
     units_range: std::ops::Range<usize>,
+    ranks_range: std::ops::Range<usize>,
     values_range: std::ops::Range<usize>,
 }
 
@@ -366,7 +372,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
         return Err(invalid("reserved header bytes", 0));
     }
     let ranked = flags & FLAG_RANKED != 0;
-    if base == 0 || unit != FIXED_BITS + base + rank || unit > 57 || (!ranked && rank != 0) {
+    if base == 0 || unit != FIXED_BITS + base || unit > 57 || rank > 57 || (!ranked && rank != 0) {
         return Err(invalid("unit widths", f.u32(OFF_WIDTHS) as u64));
     }
     if !(value <= 57 || value == 64) || (!ranked && value != 0) {
@@ -395,11 +401,13 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     if max_len as usize > crate::MAX_TERM_LEN {
         return Err(invalid("maximum term length", max_len as u64));
     }
-    // `units <= 2^57`, so this cannot overflow.
+    // `units <= 2^57` and both widths are at most 57 bits: nothing here can overflow.
     let units_end = HEADER_LEN as u64 + (units * unit as u64).div_ceil(8);
-    if units_end + 8 > file_len {
+    let ranks_off = format::align8(units_end as usize + 8) as u64;
+    let ranks_end = ranks_off + (units * rank as u64).div_ceil(8);
+    if ranks_end + 8 > file_len {
         return Err(FormatError::Truncated {
-            expected: units_end + 8,
+            expected: ranks_end + 8,
             got: file_len,
         });
     }
@@ -409,7 +417,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     } else {
         terms.checked_mul(value as u64).map(|b| b.div_ceil(8))
     };
-    let expected_values_off = format::align8(units_end as usize + 8) as u64;
+    let expected_values_off = format::align8(ranks_end as usize + 8) as u64;
     if values_off != expected_values_off {
         return Err(invalid("values offset", values_off));
     }
@@ -432,9 +440,10 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
         max_len,
         w,
         constant: f.u64(OFF_CONSTANT),
-        // Both sections are followed by 8 bytes of padding so a unit or value can be read
-        // with one 8-byte load.
+        // Every section is followed by 8 bytes of padding so a unit, rank count or value can
+        // be read with one 8-byte load.
         units_range: HEADER_LEN..units_end as usize + 8,
+        ranks_range: ranks_off as usize..ranks_end as usize + 8,
         values_range: values_off as usize..file_len as usize,
     })
 }
@@ -454,7 +463,8 @@ struct Unit {
     next: u8,
     target_first: u8,
     target: u64,
-    before: u64,
+    /// Its position, where its rank count is.
+    pos: u64,
 }
 
 impl DawgFile {
@@ -545,7 +555,7 @@ impl DawgFile {
             next: (u >> NEXT_SHIFT) as u8,
             target_first: (u >> FIRST_SHIFT) as u8,
             target: (u >> FIXED_BITS) & mask(w.base),
-            before: (u >> (FIXED_BITS + w.base)) & mask(w.rank),
+            pos: p,
         })
     }
 
@@ -554,6 +564,17 @@ impl DawgFile {
     fn edge(&self, base: u64, c: u8) -> Option<Unit> {
         // The sink's base is past every unit, so it has no edges.
         self.unit(base + u64::from(c)).filter(|u| u.label == c)
+    }
+
+    /// Terms before the edge at unit `p` within its state (ranked files; 0 otherwise).
+    #[inline(always)]
+    fn before(&self, p: u64) -> u64 {
+        let bits = self.meta.w.rank;
+        if bits == 0 {
+            return 0;
+        }
+        let ranks = &self.as_bytes()[self.meta.ranks_range.clone()];
+        read_bits(ranks, p * bits as u64, bits)
     }
 
     fn value_at(&self, rank: u64) -> Option<u64> {
@@ -587,7 +608,7 @@ impl<'a> DawgFileNode<'a> {
             base: u.target,
             first: u.target_first,
             is_final: u.target_final,
-            rank: self.rank + u.before,
+            rank: self.rank + self.file.before(u.pos),
         }
     }
 }
@@ -742,6 +763,30 @@ mod tests {
             "{} units for {edges} edges",
             f.unit_count()
         );
+    }
+
+    /// Regression: rank counts used to sit in the unit, so 25 + base bits + rank bits passed
+    /// 57 at about 100k distinct values (SymSpell's frequency dictionary) and encoding failed
+    /// with `TooLarge`. They now have their own array.
+    #[test]
+    fn ranked_dictionaries_of_many_terms_encode() {
+        let pairs: Vec<(Vec<u8>, u64)> = (0..120_000u64)
+            .map(|i| {
+                let t = format!(
+                    "{:x}q{}",
+                    i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40,
+                    i % 13
+                );
+                (t.into_bytes(), i * 1_000_003)
+            })
+            .collect();
+        let d = Dawg::from_pairs(pairs.clone()).unwrap();
+        let f = DawgFile::from_vec(encode(&d).unwrap()).unwrap();
+        assert!(f.meta.ranked && f.meta.w.rank >= 17);
+        for (t, v) in pairs.iter().step_by(97) {
+            assert_eq!(f.get(t), d.get(t));
+            assert_eq!(f.get(t), Some(*v));
+        }
     }
 
     /// A version 1 image opens as the same dictionary (converted to version 2), and one with

@@ -49,6 +49,7 @@ const FINAL_SHIFT: u32 = 8;
 const NEXT_SHIFT: u32 = 9;
 const FIRST_SHIFT: u32 = 17;
 const FIXED_BITS: u32 = 25;
+
 pub(super) fn bits_for(max: u64) -> u32 {
     64 - max.leading_zeros()
 }
@@ -618,6 +619,11 @@ impl<'a> Node for DawgFileNode<'a> {
 
     #[inline]
     fn transition(&self, unit: u8) -> Option<Self> {
+        // The first child's label came with the node (from the edge into it), so a label
+        // below it is refused without reading a unit: fuzzy search asks for many of those.
+        if unit < self.first {
+            return None;
+        }
         self.file.edge(self.base, unit).map(|u| self.follow(u))
     }
 

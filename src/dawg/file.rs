@@ -347,20 +347,65 @@ struct Meta {
     values_range: std::ops::Range<usize>,
 }
 
-fn invalid(what: &'static str, value: u64) -> FormatError {
+pub(super) fn invalid(what: &'static str, value: u64) -> FormatError {
     FormatError::Invalid { what, value }
 }
 
-fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
-    format::check_common_header(bytes, HEADER_LEN, OFF_HEADER_CRC, KIND_DAWG, VERSION)?;
-    let f = Fields::new(bytes);
-    let file_len = f.u64(OFF_FILE_LEN);
+/// The header's file length, checked against the bytes (both versions keep it at byte 16).
+pub(super) fn file_len(bytes: &[u8]) -> std::result::Result<u64, FormatError> {
+    let file_len = Fields::new(bytes).u64(OFF_FILE_LEN);
     if file_len != bytes.len() as u64 {
         return Err(FormatError::Truncated {
             expected: file_len,
             got: bytes.len() as u64,
         });
     }
+    Ok(file_len)
+}
+
+/// The value section's byte range (both versions lay it out alike): `V` bits per term
+/// (8 bytes at `V = 64`) from the first 8-aligned offset after the padding of the section
+/// that ends at `before`, then 8 zero bytes ending the file. `values_off` is the header's
+/// copy of the offset, which must agree.
+pub(super) fn values_range(
+    terms: u64,
+    value_bits: u32,
+    before: u64,
+    values_off: u64,
+    file_len: u64,
+) -> std::result::Result<std::ops::Range<usize>, FormatError> {
+    let values_len = if value_bits == 64 {
+        terms.checked_mul(8)
+    } else {
+        terms.checked_mul(value_bits as u64).map(|b| b.div_ceil(8))
+    };
+    if values_off != format::align8(before as usize + 8) as u64 {
+        return Err(invalid("values offset", values_off));
+    }
+    let expected_len = values_len
+        .and_then(|l| l.checked_add(values_off + 8))
+        .ok_or(invalid("term count", terms))?;
+    if expected_len != file_len {
+        return Err(FormatError::Truncated {
+            expected: expected_len,
+            got: file_len,
+        });
+    }
+    Ok(values_off as usize..file_len as usize)
+}
+
+/// Value number `rank` of a values section of `bits` bits per value.
+pub(super) fn read_value(vals: &[u8], bits: u32, rank: u64) -> Option<u64> {
+    match bits {
+        64 => le_u64(vals, (rank * 8) as usize),
+        bits => Some(read_bits(vals, rank * bits as u64, bits)),
+    }
+}
+
+fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
+    format::check_common_header(bytes, HEADER_LEN, OFF_HEADER_CRC, KIND_DAWG, VERSION)?;
+    let f = Fields::new(bytes);
+    let file_len = file_len(bytes)?;
     let [unit, base, rank, value] = f.u32(OFF_WIDTHS).to_le_bytes().map(u32::from);
     let flags = f.u32(OFF_FLAGS);
     if flags & !(FLAG_ROOT_FINAL | FLAG_RANKED) != 0 {
@@ -412,25 +457,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
             got: file_len,
         });
     }
-    let values_off = f.u64(OFF_VALUES);
-    let values_len = if value == 64 {
-        terms.checked_mul(8)
-    } else {
-        terms.checked_mul(value as u64).map(|b| b.div_ceil(8))
-    };
-    let expected_values_off = format::align8(ranks_end as usize + 8) as u64;
-    if values_off != expected_values_off {
-        return Err(invalid("values offset", values_off));
-    }
-    let expected_len = values_len
-        .and_then(|l| l.checked_add(values_off + 8))
-        .ok_or(invalid("term count", terms))?;
-    if expected_len != file_len {
-        return Err(FormatError::Truncated {
-            expected: expected_len,
-            got: file_len,
-        });
-    }
+    let values_range = values_range(terms, value, ranks_end, f.u64(OFF_VALUES), file_len)?;
     Ok(Meta {
         terms,
         units,
@@ -445,7 +472,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
         // be read with one 8-byte load.
         units_range: HEADER_LEN..units_end as usize + 8,
         ranks_range: ranks_off as usize..ranks_end as usize + 8,
-        values_range: values_off as usize..file_len as usize,
+        values_range,
     })
 }
 
@@ -583,10 +610,7 @@ impl DawgFile {
             return Some(self.meta.constant);
         }
         let vals = &self.as_bytes()[self.meta.values_range.clone()];
-        match self.meta.w.value {
-            64 => le_u64(vals, (rank * 8) as usize),
-            bits => Some(read_bits(vals, rank * bits as u64, bits)),
-        }
+        read_value(vals, self.meta.w.value, rank)
     }
 }
 

@@ -7,7 +7,7 @@
 //! (and in the header for the root), so a state needs no record of its own. The only state
 //! without edges in a minimal DAWG is the final sink, addressed by the all-ones target.
 
-use super::file::{mask, read_bits};
+use super::file::{file_len, invalid, mask, read_value, values_range};
 use crate::bytes::Bytes;
 use crate::dict::{Dictionary, Node};
 use crate::error::{FormatError, Result};
@@ -22,6 +22,7 @@ use {
 
 const HEADER_LEN: usize = 96;
 pub(super) const VERSION: u32 = 1;
+#[cfg(test)]
 const OFF_FILE_LEN: usize = 16;
 const OFF_TERMS: usize = 24;
 const OFF_EDGES: usize = 32;
@@ -269,20 +270,10 @@ struct Meta {
     values_range: std::ops::Range<usize>,
 }
 
-fn invalid(what: &'static str, value: u64) -> FormatError {
-    FormatError::Invalid { what, value }
-}
-
 fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     format::check_common_header(bytes, HEADER_LEN, OFF_HEADER_CRC, KIND_DAWG, VERSION)?;
     let f = Fields::new(bytes);
-    let file_len = f.u64(OFF_FILE_LEN);
-    if file_len != bytes.len() as u64 {
-        return Err(FormatError::Truncated {
-            expected: file_len,
-            got: bytes.len() as u64,
-        });
-    }
+    let file_len = file_len(bytes)?;
     let [edge, target, rank, value] = f.u32(OFF_WIDTHS).to_le_bytes().map(u32::from);
     let flags = f.u32(OFF_FLAGS);
     if flags & !(FLAG_ROOT_FINAL | FLAG_RANKED | FLAG_ROOT_DENSE) != 0 {
@@ -332,25 +323,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
         .and_then(|n| n.checked_add(HEADER_LEN as u64))
         .filter(|&n| n + 8 <= file_len)
         .ok_or(invalid("edge count", edges))?;
-    let values_off = f.u64(OFF_VALUES);
-    let values_len = if value == 64 {
-        terms.checked_mul(8)
-    } else {
-        terms.checked_mul(value as u64).map(|b| b.div_ceil(8))
-    };
-    let expected_values_off = format::align8(edges_end as usize + 8) as u64;
-    if values_off != expected_values_off {
-        return Err(invalid("values offset", values_off));
-    }
-    let expected_len = values_len
-        .and_then(|l| l.checked_add(values_off + 8))
-        .ok_or(invalid("term count", terms))?;
-    if expected_len != file_len {
-        return Err(FormatError::Truncated {
-            expected: expected_len,
-            got: file_len,
-        });
-    }
+    let values_range = values_range(terms, value, edges_end, f.u64(OFF_VALUES), file_len)?;
     Ok(Meta {
         terms,
         edges,
@@ -364,7 +337,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
         // Both sections are followed by 8 bytes of padding so a record or value can be read
         // with one 8-byte load.
         edges_range: HEADER_LEN..edges_end as usize + 8,
-        values_range: values_off as usize..file_len as usize,
+        values_range,
     })
 }
 
@@ -459,10 +432,7 @@ impl V1File {
             return Some(self.meta.constant);
         }
         let vals = &self.bytes.as_slice()[self.meta.values_range.clone()];
-        match self.meta.w.value {
-            64 => le_u64(vals, (rank * 8) as usize),
-            bits => Some(read_bits(vals, rank * bits as u64, bits)),
-        }
+        read_value(vals, self.meta.w.value, rank)
     }
 }
 

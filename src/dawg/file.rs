@@ -177,9 +177,10 @@ impl Placer {
     }
 }
 
-/// The base of every state with edges (`u64::MAX` for the others), in a depth-first order
-/// from the root so that a state's children sit near it, and the number of units.
-fn layout(d: &Dawg) -> (Vec<u64>, u64) {
+/// The base of every state with edges (`u64::MAX` for the others), placed in a depth-first
+/// order from the root so that a state's children sit near it, and the placer, whose `used`
+/// bits and `end` are the taken units and the number of units.
+fn layout(d: &Dawg) -> (Vec<u64>, Placer) {
     let g = &d.g;
     let mut base = vec![u64::MAX; g.states.len()];
     let mut placer = Placer {
@@ -200,13 +201,14 @@ fn layout(d: &Dawg) -> (Vec<u64>, u64) {
         base[s as usize] = placer.place(&labels);
         stack.extend(st.edges.iter().rev().map(|e| e.1));
     }
-    (base, placer.end)
+    (base, placer)
 }
 
 /// Serializes a DAWG (version 2).
 pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
     let g = &d.g;
-    let (bases, units) = layout(d);
+    let (bases, placer) = layout(d);
+    let units = placer.end;
     let values: Vec<u64> = d.values.iter().collect();
     let ranked = values.windows(2).any(|w| w[0] != w[1]);
     let constant = if ranked {
@@ -260,7 +262,6 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
             None => (w.sink(), 0),
         }
     };
-    let mut taken = vec![false; units as usize];
     for (s, st) in g.states.iter().enumerate() {
         let b = bases[s];
         if b == u64::MAX {
@@ -278,7 +279,6 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
                 | (first as u64) << FIRST_SHIFT
                 | tb << FIXED_BITS;
             let p = b + label as u64;
-            taken[p as usize] = true;
             write_bits(body, p * w.unit as u64, w.unit, unit);
             if ranked {
                 write_bits(ranks, p * w.rank as u64, w.rank, before);
@@ -287,7 +287,7 @@ pub(crate) fn encode(d: &Dawg) -> Result<Vec<u8>> {
         }
     }
     // Empty units carry their own position's low byte as label (see `Placer::place`).
-    for p in (0..units).filter(|&p| !taken[p as usize]) {
+    for p in (0..units).filter(|&p| !bit(&placer.used, p)) {
         write_bits(body, p * w.unit as u64, 8, p & 0xFF);
     }
     let vals = &mut out[values_off..values_off + values_len];
@@ -363,6 +363,23 @@ pub(super) fn file_len(bytes: &[u8]) -> std::result::Result<u64, FormatError> {
     Ok(file_len)
 }
 
+/// The value width `V` (0..57 or 64; 0 unless ranked), and the longest term, checked; both
+/// versions keep them at the same offsets.
+pub(super) fn value_width_and_max_len(
+    f: &Fields,
+    value: u32,
+    ranked: bool,
+) -> std::result::Result<u32, FormatError> {
+    if !(value <= 57 || value == 64) || (!ranked && value != 0) {
+        return Err(invalid("value width", value as u64));
+    }
+    let max_len = f.u32(OFF_MAX_LEN);
+    if max_len as usize > crate::MAX_TERM_LEN {
+        return Err(invalid("maximum term length", max_len as u64));
+    }
+    Ok(max_len)
+}
+
 /// The value section's byte range (both versions lay it out alike): `V` bits per term
 /// (8 bytes at `V = 64`) from the first 8-aligned offset after the padding of the section
 /// that ends at `before`, then 8 zero bytes ending the file. `values_off` is the header's
@@ -421,9 +438,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     if base == 0 || unit != FIXED_BITS + base || unit > 57 || rank > 57 || (!ranked && rank != 0) {
         return Err(invalid("unit widths", f.u32(OFF_WIDTHS) as u64));
     }
-    if !(value <= 57 || value == 64) || (!ranked && value != 0) {
-        return Err(invalid("value width", value as u64));
-    }
+    let max_len = value_width_and_max_len(&f, value, ranked)?;
     let w = Widths {
         unit,
         base,
@@ -443,11 +458,8 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     if root_first > 0xFF {
         return Err(invalid("root's first label", root_first as u64));
     }
-    let max_len = f.u32(OFF_MAX_LEN);
-    if max_len as usize > crate::MAX_TERM_LEN {
-        return Err(invalid("maximum term length", max_len as u64));
-    }
-    // `units <= 2^57` and both widths are at most 57 bits: nothing here can overflow.
+    // `units < 2^32` (a unit of at most 57 bits leaves at most 32 for the base) and both
+    // widths are at most 57 bits: nothing here can overflow.
     let units_end = HEADER_LEN as u64 + (units * unit as u64).div_ceil(8);
     let ranks_off = format::align8(units_end as usize + 8) as u64;
     let ranks_end = ranks_off + (units * rank as u64).div_ceil(8);
@@ -774,6 +786,24 @@ mod tests {
             f.verify().unwrap();
             same(&f.root(), &d.root(), 0);
             assert_eq!(f.len(), d.len());
+        }
+    }
+
+    /// The label check alone tells edges from everything else, below the first-label shortcut
+    /// of `transition` (which would hide a broken rule for empty units): from every state's
+    /// base, exactly its listed labels pass `edge`.
+    #[test]
+    fn only_real_edges_pass_the_label_check() {
+        for d in samples() {
+            let f = DawgFile::from_vec(encode(&d).unwrap()).unwrap();
+            let mut stack = vec![f.root()];
+            while let Some(n) = stack.pop() {
+                let listed: Vec<u8> = n.edges().map(|e| e.0).collect();
+                for c in 0..=255u8 {
+                    assert_eq!(f.edge(n.base, c).is_some(), listed.contains(&c), "byte {c}");
+                }
+                stack.extend(n.edges().map(|e| e.1));
+            }
         }
     }
 

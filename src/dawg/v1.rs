@@ -7,7 +7,7 @@
 //! (and in the header for the root), so a state needs no record of its own. The only state
 //! without edges in a minimal DAWG is the final sink, addressed by the all-ones target.
 
-use super::file::{file_len, invalid, mask, read_value, values_range};
+use super::file::{file_len, invalid, mask, read_value, value_width_and_max_len, values_range};
 use crate::bytes::Bytes;
 use crate::dict::{Dictionary, Node};
 use crate::error::{FormatError, Result};
@@ -27,6 +27,7 @@ const OFF_FILE_LEN: usize = 16;
 const OFF_TERMS: usize = 24;
 const OFF_EDGES: usize = 32;
 const OFF_ROOT: usize = 40;
+#[cfg(test)]
 const OFF_MAX_LEN: usize = 48;
 const OFF_WIDTHS: usize = 52;
 const OFF_FLAGS: usize = 56;
@@ -296,9 +297,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     {
         return Err(invalid("edge record widths", f.u32(OFF_WIDTHS) as u64));
     }
-    if !(value <= 57 || value == 64) || (!ranked && value != 0) {
-        return Err(invalid("value width", value as u64));
-    }
+    let max_len = value_width_and_max_len(&f, value, ranked)?;
     let w = Widths {
         edge,
         target,
@@ -313,10 +312,6 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
     let root = f.u64(OFF_ROOT);
     if root != w.sink() && root >= edges.max(1) {
         return Err(invalid("root address", root));
-    }
-    let max_len = f.u32(OFF_MAX_LEN);
-    if max_len as usize > crate::MAX_TERM_LEN {
-        return Err(invalid("maximum term length", max_len as u64));
     }
     let edges_end = edges
         .checked_mul(edge as u64)

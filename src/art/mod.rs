@@ -25,7 +25,7 @@ pub use view::{ArtEdges, ArtNode, ArtView};
 use crate::error::{Error, Result};
 use crate::MAX_TERM_LEN;
 use crossbeam_epoch::{self as epoch, Guard};
-use node::{build_inner, deref, is_leaf, new_leaf, retire, Ref};
+use node::{build_inner, deref, inline_word, new_leaf, retire, Entry, Header, Ref, Slot};
 use parking_lot::Mutex;
 use pool::Pool;
 use std::ops::Bound;
@@ -134,17 +134,12 @@ impl Art {
     }
 
     pub(crate) fn get_in(&self, guard: &Guard, key: &[u8]) -> Option<u64> {
-        let mut p = self.root_ptr();
+        // The root word is never an inline leaf, so it needs no value beside it.
+        let mut e = Entry::ptr(self.root_ptr());
         let mut depth = 0;
         loop {
-            // SAFETY: `p` was loaded from a slot of this trie while `guard` is pinned.
-            let node = unsafe { deref(p, guard) }?;
-            let h = match node {
-                Ref::Leaf(l) => {
-                    return (*l.key == *key).then(|| l.value.load(Ordering::Acquire));
-                }
-                inner => inner.header()?,
-            };
+            // SAFETY: `e` was read from a slot of this trie while `guard` is pinned.
+            let node = unsafe { deref(e, guard) }?;
             // In a Node48 or Node256 the child slot sits cache lines away from the header.
             // Load the child for the next byte as if the prefix were empty (dense nodes mostly
             // have none) before reading the prefix: the slot's address does not depend on the
@@ -153,24 +148,33 @@ impl Art {
             // A published node's prefix never changes, so loading the slot first reads what
             // a load after the header would (a concurrent write to the slot is seen before or
             // after, as ever).
-            let early = match (node, key.get(depth)) {
-                (Ref::N48(_) | Ref::N256(_), Some(&b)) => Some(node.child(b)),
-                _ => None,
+            let (h, early) = match node {
+                Ref::N256(n) => (&n.h, key.get(depth).map(|&b| n.child(b))),
+                Ref::N48(n) => (&n.h, key.get(depth).map(|&b| n.child(b))),
+                Ref::N4(n) => (&n.h, None),
+                Ref::N16(n) => (&n.h, None),
+                // A leaf: inline ones hold the bytes from `depth` on, heap ones the whole term.
+                leaf => {
+                    return leaf
+                        .leaf_is(key, depth)
+                        .then(|| leaf.leaf_value())
+                        .flatten()
+                }
             };
-            let rest = &key[depth..];
-            if !rest.starts_with(&h.prefix) {
-                return None;
-            }
             let skipped = h.prefix.len();
-            depth += skipped;
-            if depth == key.len() {
-                // SAFETY: as above; the leaf slot holds 0 or a leaf pointer of this trie.
-                return match unsafe { deref(h.leaf.load(Ordering::Acquire), guard) } {
-                    Some(Ref::Leaf(l)) => Some(l.value.load(Ordering::Acquire)),
-                    _ => None,
-                };
+            if skipped != 0 {
+                if !key[depth..].starts_with(&h.prefix) {
+                    return None;
+                }
+                depth += skipped;
             }
-            p = match early {
+            if depth == key.len() {
+                // The term ending here, if any, is in the leaf slot (an inline leaf with no
+                // bytes past it, or a heap leaf); the next turn checks and reads it.
+                e = h.read(&h.leaf);
+                continue;
+            }
+            e = match early {
                 Some(child) if skipped == 0 => child,
                 _ => node.child(key[depth]),
             };
@@ -196,38 +200,58 @@ impl Art {
         self.heap_bytes.fetch_sub(n, Ordering::Relaxed);
     }
 
-    /// Allocates a leaf and counts it.
+    /// Allocates a heap leaf and counts it.
     fn leaf(&self, guard: &Guard, key: &[u8], value: u64) -> usize {
         let p = new_leaf(&self.pool, key, value);
-        self.account_new(guard, p);
+        self.account_new(guard, Entry::ptr(p));
         p
+    }
+
+    /// The leaf entry for `term`, placed where its bytes from `at` on are past the path: an
+    /// inline leaf when they fit and the place can hold one, else a counted heap leaf.
+    fn leaf_entry(&self, g: &Guard, term: &[u8], at: usize, value: u64, place: Place<'_>) -> Entry {
+        match inline_word(&term[at..]).filter(|_| place.holds_inline()) {
+            Some(word) => Entry { word, val: value },
+            None => Entry::ptr(self.leaf(g, term, value)),
+        }
+    }
+
+    /// Moves leaf `e` (whose whole term is `term`) to a place where its bytes from `at` on are
+    /// past the path. A heap leaf moves as it is; an inline one is re-encoded for its new
+    /// place, and becomes a heap leaf when its bytes no longer fit there.
+    fn relocate(&self, g: &Guard, e: Entry, term: &[u8], at: usize, place: Place<'_>) -> Entry {
+        if e.is_inline() {
+            self.leaf_entry(g, term, at, e.val, place)
+        } else {
+            e
+        }
     }
 
     /// Builds an inner node and counts it.
-    fn inner(&self, guard: &Guard, prefix: &[u8], leaf: usize, entries: &[(u8, usize)]) -> usize {
-        let p = build_inner(&self.pool, prefix, leaf, entries);
+    fn inner(&self, guard: &Guard, prefix: &[u8], leaf: Entry, entries: &[(u8, Entry)]) -> Entry {
+        let p = Entry::ptr(build_inner(&self.pool, prefix, leaf, entries));
         self.account_new(guard, p);
         p
     }
 
-    fn account_new(&self, guard: &Guard, p: usize) {
-        // SAFETY: `p` was just allocated by this thread and is not shared yet.
-        if let Some(r) = unsafe { deref(p, guard) } {
+    fn account_new(&self, guard: &Guard, e: Entry) {
+        // SAFETY: `e` was just allocated by this thread and is not shared yet.
+        if let Some(r) = unsafe { deref(e, guard) } {
             self.add_bytes(r.heap_bytes());
         }
     }
 
-    /// Retires an unlinked node or leaf and uncounts it.
+    /// Retires an unlinked node or leaf and uncounts it (an inline leaf needs neither).
     ///
     /// # Safety
-    /// As [`node::retire`]: `p` is unlinked and retired once.
-    unsafe fn drop_node(&self, guard: &Guard, p: usize) {
-        // SAFETY: `p` is still allocated (it is only being scheduled for freeing here).
-        if let Some(r) = unsafe { deref(p, guard) } {
+    /// As [`node::retire`]: `e` is unlinked and retired once.
+    unsafe fn drop_node(&self, guard: &Guard, e: Entry) {
+        // SAFETY: `e` is still allocated (it is only being scheduled for freeing here).
+        if let Some(r) = unsafe { deref(e, guard) } {
             self.sub_bytes(r.heap_bytes());
         }
         // SAFETY: forwarded from this function's contract.
-        unsafe { retire(guard, &self.pool, p) };
+        unsafe { retire(guard, &self.pool, e.word) };
     }
 
     fn write(&self, key: &[u8], value: u64, mode: OnExisting) -> Result<Option<u64>> {
@@ -235,38 +259,46 @@ impl Art {
         let _writer = self.lock_for_write();
         let guard = epoch::pin();
         let g = &guard;
-        let mut slot: &AtomicUsize = &self.root;
+        let mut place = Place::Root(&self.root);
         let mut depth = 0;
         loop {
-            let p = slot.load(Ordering::Acquire);
-            // SAFETY: loaded from a slot of this trie under `guard`; we hold the write lock,
+            let cur = place.entry();
+            // SAFETY: read from a slot of this trie under `guard`; we hold the write lock,
             // so nothing we look at is retired before we are done.
-            let node = match unsafe { deref(p, g) } {
+            let node = match unsafe { deref(cur, g) } {
                 None => {
-                    // Only the root slot is ever empty while walked.
-                    slot.store(self.leaf(g, key, value), Ordering::Release);
+                    // Only the root is ever empty while walked.
+                    place.set(self.leaf_entry(g, key, depth, value, place));
                     self.len.fetch_add(1, Ordering::Release);
                     return Ok(None);
                 }
                 Some(n) => n,
             };
             let h = match node {
-                Ref::Leaf(l) if *l.key == *key => return Ok(Some(update(l, value, mode))),
-                Ref::Leaf(l) => {
+                leaf if leaf.leaf_is(key, depth) => {
+                    return Ok(Some(update(place, leaf, value, mode)));
+                }
+                Ref::Leaf(_) | Ref::Inline(_) => {
                     // Two terms now share this position: a new Node4 holding both.
-                    let split = depth + common_prefix(&l.key[depth..], &key[depth..]);
-                    let mut leaf_here = 0;
+                    let old = leaf_term(node, key, depth);
+                    let split = depth + common_prefix(&old[depth..], &key[depth..]);
+                    let mut leaf_here = Entry::empty();
                     let mut entries = Vec::with_capacity(2);
-                    let fresh = self.leaf(g, key, value);
-                    for (k, ptr) in [(&l.key[..], p), (key, fresh)] {
-                        match k.get(split) {
-                            None => leaf_here = ptr,
-                            Some(&b) => entries.push((b, ptr)),
+                    let inside = Place::Inside;
+                    for (term, e) in [(&old[..], Some(cur)), (key, None)] {
+                        let at = split + usize::from(term.len() > split);
+                        let e = match e {
+                            Some(e) => self.relocate(g, e, term, at, inside),
+                            None => self.leaf_entry(g, term, at, value, inside),
+                        };
+                        match term.get(split) {
+                            None => leaf_here = e,
+                            Some(&b) => entries.push((b, e)),
                         }
                     }
                     entries.sort_unstable_by_key(|e| e.0);
                     let n = self.inner(g, &key[depth..split], leaf_here, &entries);
-                    slot.store(n, Ordering::Release);
+                    place.set(n);
                     self.len.fetch_add(1, Ordering::Release);
                     return Ok(None);
                 }
@@ -277,53 +309,53 @@ impl Art {
             if m < h.prefix.len() {
                 // The key leaves the compressed path: split it with a new parent. The old node
                 // is replaced by a copy with the shorter prefix (prefixes never change in place).
-                let fresh = self.leaf(g, key, value);
-                let copy = self.inner(
-                    g,
-                    &h.prefix[m + 1..],
-                    h.leaf.load(Ordering::Relaxed),
-                    &node.entries(),
-                );
+                // Its slots keep their depth in the key, so their inline leaves copy unchanged.
+                let copy = self.inner(g, &h.prefix[m + 1..], h.leaf.entry(), &node.entries());
                 let mut entries = vec![(h.prefix[m], copy)];
-                let mut leaf_here = 0;
+                let mut leaf_here = Entry::empty();
                 match rest.get(m) {
-                    None => leaf_here = fresh,
-                    Some(&b) => entries.push((b, fresh)),
+                    None => leaf_here = self.leaf_entry(g, key, depth + m, value, Place::Inside),
+                    Some(&b) => entries.push((
+                        b,
+                        self.leaf_entry(g, key, depth + m + 1, value, Place::Inside),
+                    )),
                 }
                 entries.sort_unstable_by_key(|e| e.0);
                 let n = self.inner(g, &h.prefix[..m], leaf_here, &entries);
-                slot.store(n, Ordering::Release);
-                // SAFETY: the old node was just unlinked (its slot now holds `n`).
-                unsafe { self.drop_node(g, p) };
+                place.set(n);
+                // SAFETY: the old node was just unlinked (its place now holds `n`).
+                unsafe { self.drop_node(g, cur) };
                 self.len.fetch_add(1, Ordering::Release);
                 return Ok(None);
             }
             depth += m;
             if depth == key.len() {
+                let here = Place::In(h, &h.leaf);
                 // SAFETY: the leaf slot of a node of this trie, under `guard`.
-                if let Some(Ref::Leaf(l)) = unsafe { deref(h.leaf.load(Ordering::Acquire), g) } {
-                    return Ok(Some(update(l, value, mode)));
+                if let Some(leaf) = unsafe { deref(h.leaf.entry(), g) } {
+                    // Whatever ends here has the path's bytes, so it is `key`.
+                    return Ok(Some(update(here, leaf, value, mode)));
                 }
-                h.leaf.store(self.leaf(g, key, value), Ordering::Release);
+                here.set(self.leaf_entry(g, key, depth, value, here));
                 self.len.fetch_add(1, Ordering::Release);
                 return Ok(None);
             }
             let b = key[depth];
-            if let Some(s) = node.slot(b).filter(|s| s.load(Ordering::Acquire) != 0) {
-                slot = s;
+            if let Some(s) = node.slot(b).filter(|s| !s.entry().is_empty()) {
+                place = Place::In(h, s);
                 depth += 1;
                 continue;
             }
-            let fresh = self.leaf(g, key, value);
+            let fresh = self.leaf_entry(g, key, depth + 1, value, Place::Inside);
             if !node.try_add(b, fresh) {
                 // Full: rebuild with room (a bigger kind, or the same kind without tombstones).
                 let mut entries = node.entries();
                 entries.push((b, fresh));
                 entries.sort_unstable_by_key(|e| e.0);
-                let n = self.inner(g, &h.prefix, h.leaf.load(Ordering::Relaxed), &entries);
-                slot.store(n, Ordering::Release);
+                let n = self.inner(g, &h.prefix, h.leaf.entry(), &entries);
+                place.set(n);
                 // SAFETY: the old node was just unlinked.
-                unsafe { self.drop_node(g, p) };
+                unsafe { self.drop_node(g, cur) };
             }
             self.len.fetch_add(1, Ordering::Release);
             return Ok(None);
@@ -336,99 +368,113 @@ impl Art {
         let _writer = self.lock_for_write();
         let guard = epoch::pin();
         let g = &guard;
-        // The slot holding the current node, and the slot holding its parent (with the parent).
-        let mut slot: &AtomicUsize = &self.root;
-        let mut parent: Option<(&AtomicUsize, Ref<'_>)> = None;
+        // The place holding the current node, and the parent node with its place and the depth
+        // in the key where the parent's prefix starts.
+        let mut place = Place::Root(&self.root);
+        let mut parent: Option<(Place<'_>, Ref<'_>, usize)> = None;
         let mut depth = 0;
         loop {
-            let p = slot.load(Ordering::Acquire);
-            // SAFETY: loaded under `guard` with the write lock held.
-            let node = match unsafe { deref(p, g) } {
+            let cur = place.entry();
+            // SAFETY: read under `guard` with the write lock held.
+            let node = match unsafe { deref(cur, g) } {
                 None => return Ok(None),
                 Some(n) => n,
             };
             let h = match node {
-                Ref::Leaf(l) if *l.key == *key => {
-                    let old = l.value.load(Ordering::Acquire);
+                leaf if leaf.leaf_is(key, depth) => {
+                    let old = leaf.leaf_value().expect("a leaf has a value");
                     // A tombstone in the parent (or an empty root).
-                    slot.store(0, Ordering::Release);
-                    if let Some((pslot, pnode)) = parent {
+                    place.set(Entry::empty());
+                    if let Some((pplace, pnode, start)) = parent {
                         pnode.child_cleared();
-                        self.after_removal(g, pslot, pnode);
+                        self.after_removal(g, pplace, pnode, key, start);
                     }
                     // SAFETY: the leaf was just unlinked.
-                    unsafe { self.drop_node(g, p) };
+                    unsafe { self.drop_node(g, cur) };
                     self.len.fetch_sub(1, Ordering::Release);
                     return Ok(Some(old));
                 }
-                Ref::Leaf(_) => return Ok(None),
+                Ref::Leaf(_) | Ref::Inline(_) => return Ok(None),
                 inner => inner.header().expect("inner node has a header"),
             };
             if !key[depth..].starts_with(&h.prefix) {
                 return Ok(None);
             }
+            let start = depth;
             depth += h.prefix.len();
             if depth == key.len() {
-                let lp = h.leaf.load(Ordering::Acquire);
+                let le = h.leaf.entry();
                 // SAFETY: the leaf slot of a node of this trie, under `guard`.
-                let Some(Ref::Leaf(l)) = (unsafe { deref(lp, g) }) else {
+                let Some(leaf) = (unsafe { deref(le, g) }) else {
                     return Ok(None);
                 };
-                let old = l.value.load(Ordering::Acquire);
-                h.leaf.store(0, Ordering::Release);
-                self.after_removal(g, slot, node);
+                let old = leaf.leaf_value().expect("a leaf has a value");
+                h.set(&h.leaf, Entry::empty());
+                self.after_removal(g, place, node, key, start);
                 // SAFETY: the leaf was just unlinked.
-                unsafe { self.drop_node(g, lp) };
+                unsafe { self.drop_node(g, le) };
                 self.len.fetch_sub(1, Ordering::Release);
                 return Ok(Some(old));
             }
-            match node
-                .slot(key[depth])
-                .filter(|s| s.load(Ordering::Acquire) != 0)
-            {
+            match node.slot(key[depth]).filter(|s| !s.entry().is_empty()) {
                 None => return Ok(None),
                 Some(s) => {
-                    parent = Some((slot, node));
-                    slot = s;
+                    parent = Some((place, node, start));
+                    place = Place::In(h, s);
                     depth += 1;
                 }
             }
         }
     }
 
-    /// Restores the invariants of `node` (held in `slot`) after one of its entries went away:
-    /// an inner node keeps at least two entries (else it is replaced by its only one, which
+    /// Restores the invariants of `node` (held in `place`, its prefix starting at byte `start`
+    /// of `key`, the term just removed from below it) after one of its entries went away: an
+    /// inner node keeps at least two entries (else it is replaced by its only one, which
     /// re-compresses the path) and a kind that fits its fanout.
-    fn after_removal<'g>(&self, g: &'g Guard, slot: &AtomicUsize, node: Ref<'g>) {
+    fn after_removal<'g>(
+        &self,
+        g: &'g Guard,
+        place: Place<'g>,
+        node: Ref<'g>,
+        key: &[u8],
+        start: usize,
+    ) {
         let h = node.header().expect("parent is an inner node");
-        let p = slot.load(Ordering::Relaxed);
-        let leaf = h.leaf.load(Ordering::Relaxed);
+        let cur = place.entry();
+        let leaf = h.leaf.entry();
         // Most removals leave the node as it is; finding that out must not list its children.
         let live = node.live_children();
-        if !(live == 0 || (live == 1 && leaf == 0) || node.should_shrink(live)) {
+        if !(live == 0 || (live == 1 && leaf.is_empty()) || node.should_shrink(live)) {
             return;
         }
         let entries = node.entries();
         debug_assert_eq!(entries.len(), live, "a node's live count drifted");
-        let replacement = match (entries.len(), leaf) {
-            (0, 0) => 0,
-            (0, l) => l,
-            (1, 0) => {
+        // The bytes from the place down to this node's children: the path the removed key
+        // shares with every term still below.
+        let mut path = key[..start].to_vec();
+        path.extend_from_slice(&h.prefix);
+        let replacement = match (entries.len(), leaf.is_empty()) {
+            (0, true) => Entry::empty(),
+            // Only the term ending here is left: it moves up into the place.
+            (0, false) => self.relocate(g, leaf, &path, start, place),
+            (1, true) => {
                 let (b, child) = entries[0];
-                if is_leaf(child) {
-                    child
+                // SAFETY: a child of a node of this trie, under `guard`.
+                let c = unsafe { deref(child, g) }.expect("live child");
+                if child.is_leaf() {
+                    path.push(b);
+                    let term = leaf_term(c, &path, path.len());
+                    self.relocate(g, child, &term, start, place)
                 } else {
-                    // Merge the only child into this node's path.
-                    // SAFETY: a child of a node of this trie, under `guard`.
-                    let c = unsafe { deref(child, g) }.expect("live child");
+                    // Merge the only child into this node's path; its slots keep their depth
+                    // in the key, so their inline leaves copy unchanged.
                     let ch = c.header().expect("inner child");
                     let mut prefix = Vec::with_capacity(h.prefix.len() + 1 + ch.prefix.len());
                     prefix.extend_from_slice(&h.prefix);
                     prefix.push(b);
                     prefix.extend_from_slice(&ch.prefix);
-                    let merged =
-                        self.inner(g, &prefix, ch.leaf.load(Ordering::Relaxed), &c.entries());
-                    // SAFETY: `child` is replaced by `merged` once the slot is swapped below,
+                    let merged = self.inner(g, &prefix, ch.leaf.entry(), &c.entries());
+                    // SAFETY: `child` is replaced by `merged` once the place is set below,
                     // and this node (its only parent) is retired with it.
                     unsafe { self.drop_node(g, child) };
                     merged
@@ -439,9 +485,9 @@ impl Art {
         };
         // A replacement of 0 (no children, no leaf) would need a node already down to one child
         // and no leaf, which this function never leaves behind: no Node256 count is missed.
-        slot.store(replacement, Ordering::Release);
-        // SAFETY: the node was just unlinked from `slot`.
-        unsafe { self.drop_node(g, p) };
+        place.set(replacement);
+        // SAFETY: the node was just unlinked from `place`.
+        unsafe { self.drop_node(g, cur) };
     }
 
     /// Streams `(key, value)` pairs with keys in `range`, in byte order, in batches taken under
@@ -461,11 +507,65 @@ impl Art {
     }
 }
 
-fn update(l: &node::Leaf, value: u64, mode: OnExisting) -> u64 {
-    if mode == OnExisting::Overwrite {
-        l.value.swap(value, Ordering::AcqRel)
-    } else {
-        l.value.load(Ordering::Acquire)
+/// Where an entry sits while the writer walks: the root word, or a slot of an inner node
+/// (whose version the writer moves when it changes the slot's word).
+#[derive(Clone, Copy)]
+enum Place<'g> {
+    /// Never holds an inline leaf: there is no value beside the root word.
+    Root(&'g AtomicUsize),
+    In(&'g Header, &'g Slot),
+    /// A slot of a node being built (not yet published); only asked whether it holds inline
+    /// leaves.
+    Inside,
+}
+
+impl Place<'_> {
+    fn entry(self) -> Entry {
+        match self {
+            Place::Root(r) => Entry::ptr(r.load(Ordering::Acquire)),
+            Place::In(_, s) => s.entry(),
+            Place::Inside => unreachable!("an unpublished slot is not read"),
+        }
+    }
+
+    fn holds_inline(self) -> bool {
+        !matches!(self, Place::Root(_))
+    }
+
+    fn set(self, e: Entry) {
+        match self {
+            Place::Root(r) => {
+                debug_assert!(!e.is_inline(), "the root cannot hold an inline leaf");
+                r.store(e.word, Ordering::Release);
+            }
+            Place::In(h, s) => h.set(s, e),
+            Place::Inside => unreachable!("an unpublished slot is filled when built"),
+        }
+    }
+}
+
+/// The whole term of leaf `leaf`, met after the first `depth` bytes of `path` matched the
+/// path to it: a heap leaf holds it; an inline one holds the bytes past `depth`.
+fn leaf_term<'a>(leaf: Ref<'a>, path: &[u8], depth: usize) -> std::borrow::Cow<'a, [u8]> {
+    match leaf {
+        Ref::Leaf(l) => std::borrow::Cow::Borrowed(&l.key[..]),
+        Ref::Inline(e) => {
+            let mut t = path[..depth].to_vec();
+            t.extend_from_slice(&e.inline_rest());
+            std::borrow::Cow::Owned(t)
+        }
+        _ => unreachable!("not a leaf"),
+    }
+}
+
+/// Reads or overwrites the value of the leaf `leaf` found in `place`.
+fn update(place: Place<'_>, leaf: Ref<'_>, value: u64, mode: OnExisting) -> u64 {
+    match (leaf, place) {
+        (Ref::Leaf(l), _) if mode == OnExisting::Overwrite => l.value.swap(value, Ordering::AcqRel),
+        (Ref::Leaf(l), _) => l.value.load(Ordering::Acquire),
+        (Ref::Inline(_), Place::In(_, s)) if mode == OnExisting::Overwrite => s.swap_value(value),
+        (Ref::Inline(e), _) => e.val,
+        _ => unreachable!("not a leaf"),
     }
 }
 
@@ -529,7 +629,7 @@ mod tests {
     /// or one and a leaf (what `after_removal` restores).
     fn check_shape(art: &Art) {
         let guard = epoch::pin();
-        let mut stack = vec![(art.root.load(Ordering::Acquire), true)];
+        let mut stack = vec![(Entry::ptr(art.root.load(Ordering::Acquire)), true)];
         while let Some((p, is_root)) = stack.pop() {
             // SAFETY: loaded from a slot of this trie under `guard`; no writer runs.
             let Some(node) = (unsafe { deref(p, &guard) }) else {
@@ -538,7 +638,7 @@ mod tests {
             let Some(h) = node.header() else { continue };
             let entries = node.entries();
             assert_eq!(node.live_children(), entries.len(), "kept count drifted");
-            let leaf = h.leaf.load(Ordering::Acquire) != 0;
+            let leaf = !h.leaf.entry().is_empty();
             assert!(
                 is_root || entries.len() >= 2 || (entries.len() == 1 && leaf),
                 "an inner node kept {} children and leaf {leaf}",
@@ -616,5 +716,102 @@ mod tests {
         }
         assert!(art.is_empty());
         check_shape(&art);
+    }
+
+    /// Pins the moves of inline leaves (a term's last bytes kept in its parent's slot): a
+    /// split moves one deeper (fewer bytes), a removal that collapses a node moves one up
+    /// (more bytes), and past seven bytes, or into the root word, it must become a heap leaf
+    /// with its whole term. Keys over a 3-letter alphabet, 0 to 11 bytes long, cross that
+    /// limit in both directions; every round compares gets, a full scan and the shape with a
+    /// model.
+    #[test]
+    fn inline_leaves_keep_their_terms_when_nodes_split_and_collapse() {
+        let art = Art::new();
+        let mut model = BTreeMap::new();
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..8 {
+            for i in 0..4_000u64 {
+                let r = next();
+                let len = (r % 12) as usize;
+                let key: Vec<u8> = (0..len)
+                    .map(|j| b"abc"[(r >> (8 + 2 * j)) as usize % 3])
+                    .collect();
+                if (r >> 60) % 10 < if round % 2 == 0 { 7 } else { 3 } {
+                    assert_eq!(art.upsert(&key, i).unwrap(), model.insert(key, i));
+                } else {
+                    assert_eq!(art.remove(&key).unwrap(), model.remove(&key));
+                }
+            }
+            check_shape(&art);
+            assert_eq!(art.len(), model.len());
+            for (k, v) in &model {
+                assert_eq!(art.get(k), Some(*v), "key {k:?}");
+            }
+            let listed: Vec<(Vec<u8>, u64)> =
+                art.range(Bound::Unbounded, Bound::Unbounded).collect();
+            let expected: Vec<(Vec<u8>, u64)> =
+                model.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            assert_eq!(listed, expected);
+        }
+        // Down to one term: it ends in the root word, which holds no inline leaf.
+        let keep = model.keys().next().cloned().expect("terms left");
+        for k in model.keys().skip(1) {
+            art.remove(k).unwrap();
+        }
+        assert_eq!(art.len(), 1);
+        assert_eq!(art.get(&keep), model.get(&keep).copied());
+        assert_eq!(art.remove(&keep).unwrap(), model.get(&keep).copied());
+        assert!(art.is_empty());
+    }
+
+    /// Pins the node version that pairs a slot's word with its value. Two terms take turns in
+    /// one slot of a node that stays in place ("zz" and "yy" keep it from collapsing), so a
+    /// slot that held "a1" is refilled with "a2" and its value. A reader that paired the word
+    /// of "a1" with the value stored for "a2" would see an even value for "a1"; the version
+    /// makes it read the pair again instead.
+    #[test]
+    fn a_slot_reused_by_another_term_never_pairs_its_word_with_the_other_value() {
+        let art = Arc::new(Art::new());
+        art.insert(b"zz", 1).unwrap();
+        art.insert(b"yy", 1).unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (art, stop) = (Arc::clone(&art), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut round = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    round += 1;
+                    // "a1" gets odd values, "a2" even ones.
+                    art.upsert(b"a1", round * 2 + 1).unwrap();
+                    art.remove(b"a1").unwrap();
+                    art.upsert(b"a2", round * 2).unwrap();
+                    art.remove(b"a2").unwrap();
+                }
+            })
+        };
+        let start = std::time::Instant::now();
+        let mut seen = 0u64;
+        while start.elapsed() < std::time::Duration::from_millis(1500) {
+            if let Some(v) = art.get(b"a1") {
+                assert_eq!(v % 2, 1, "a1 read with a value written for a2");
+                seen += 1;
+            }
+            if let Some(v) = art.get(b"a2") {
+                assert_eq!(v % 2, 0, "a2 read with a value written for a1");
+                seen += 1;
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        writer.join().unwrap();
+        assert!(
+            seen > 0,
+            "the readers never met a term: the test did not exercise the slot"
+        );
     }
 }

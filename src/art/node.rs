@@ -1,12 +1,29 @@
-//! Node layouts of the adaptive radix trie and the tagged pointers that link them.
+//! Node layouts of the adaptive radix trie and the tagged words that link them.
+//!
+//! Every child position is a [`Slot`]: a word (0, a tagged node pointer, or an inline leaf)
+//! and, beside it in the same 16 bytes, the value of an inline leaf. A term whose bytes past
+//! its slot fit in the word ([`INLINE_MAX`] bytes, seven on 64-bit targets) is stored there
+//! with its value: a lookup then ends in the slot it read anyway, with no leaf to fetch (one
+//! dependent cache miss fewer, which is most of the cost of a get on a large trie). Longer
+//! terms get a heap [`Leaf`] holding the whole term and its value.
 //!
 //! Concurrency model: one writer at a time (the trie's write lock), any
 //! number of lock-free readers. Every field a reader can look at is an atomic. A writer
 //! changes a published node only in ways a reader can observe atomically:
-//! - storing a child or leaf pointer into a slot (Release; readers load with Acquire);
+//! - storing a word into a slot (Release; readers load with Acquire);
 //! - appending a slot to a Node4/16/48 (slot contents first, then the count or index, Release);
-//! - clearing a slot to 0 on removal (a "tombstone"). A tombstoned slot keeps its key byte, and
-//!   only that byte may reuse it, so a reader can never be routed to another byte's child.
+//! - clearing a slot's word to 0 on removal (a "tombstone"). A tombstoned slot keeps its key
+//!   byte, and only that byte may reuse it, so a reader can never be routed to another byte's
+//!   child;
+//! - storing a new value for the inline leaf a slot already holds.
+//!
+//! A slot's word and value are two loads, so a reader could pair a word with a value written
+//! for another term that passed through the same slot meanwhile (removed, then a different
+//! term inserted there, then the first one back). Each node therefore has a version, odd
+//! while the writer changes any slot word of it; a reader takes a word and a value as a pair
+//! only when the version was even and unchanged around both loads ([`Header::read`]). A value
+//! stored for the term a slot already holds needs no new version: either value is a value of
+//! that term.
 //!
 //! Anything else (a prefix change, growth, shrinking, compaction of tombstones) builds a new
 //! node, swaps the pointer in the parent slot, and retires the old node through the epoch
@@ -15,16 +32,39 @@
 
 use super::pool::{Pool, CLASSES};
 use crossbeam_epoch::Guard;
-use std::sync::atomic::{AtomicU16, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicU16, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// Tags in the low three bits of a node pointer (all nodes are 8-byte aligned).
+/// Tags in the low three bits of a word (all nodes are 8-byte aligned).
 const TAG_MASK: usize = 7;
 const TAG_LEAF: usize = 1;
 const TAG_N4: usize = 2;
 const TAG_N16: usize = 3;
 const TAG_N48: usize = 4;
 const TAG_N256: usize = 5;
+const TAG_INLINE: usize = 6;
+
+/// Bytes of a term past its slot that an inline leaf holds: a word less its tag byte (tag in
+/// bits 0-2, length in bits 3-5, the bytes from bit 8 up).
+pub(crate) const INLINE_MAX: usize = std::mem::size_of::<usize>() - 1;
+
+/// The word of an inline leaf whose term continues with `rest` past its slot; `None` when
+/// `rest` is too long to fit.
+#[inline]
+pub(crate) fn inline_word(rest: &[u8]) -> Option<usize> {
+    if rest.len() > INLINE_MAX {
+        return None;
+    }
+    let mut w = TAG_INLINE | rest.len() << 3;
+    for (i, &b) in rest.iter().enumerate() {
+        w |= (b as usize) << (8 * (i + 1));
+    }
+    Some(w)
+}
+
+pub(crate) fn is_inline(word: usize) -> bool {
+    word & TAG_MASK == TAG_INLINE
+}
 
 /// Bytes stored in the node itself when short (most prefixes and many keys), so reading them
 /// costs no extra cache miss; longer ones spill to the heap.
@@ -67,11 +107,116 @@ impl std::ops::Deref for InlineBytes {
     }
 }
 
-/// A term and its value. Leaves hold the whole term, so a leaf can hang at any depth (lazy
-/// expansion) and a lookup confirms a match with one comparison.
+/// A term too long for an inline leaf, and its value. It holds the whole term, so it can hang
+/// at any depth (lazy expansion), move up or down without change, and a lookup confirms a
+/// match with one comparison.
 pub(crate) struct Leaf {
     pub key: InlineBytes,
     pub value: AtomicU64,
+}
+
+/// A word and the value beside it, as one consistent pair (see [`Header::read`]). The value
+/// means something only when the word is an inline leaf.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Entry {
+    pub word: usize,
+    pub val: u64,
+}
+
+impl Entry {
+    /// No leaf or node. (A function, not an associated const: cbindgen would put a const of
+    /// this type into the C header.)
+    pub const fn empty() -> Entry {
+        Entry { word: 0, val: 0 }
+    }
+
+    /// A node or heap-leaf pointer (no value beside it).
+    pub fn ptr(word: usize) -> Entry {
+        debug_assert!(!is_inline(word));
+        Entry { word, val: 0 }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.word == 0
+    }
+
+    /// Whether this is a leaf (inline or heap), not an inner node or nothing.
+    pub fn is_leaf(self) -> bool {
+        matches!(self.word & TAG_MASK, TAG_LEAF | TAG_INLINE)
+    }
+
+    pub fn is_inline(self) -> bool {
+        is_inline(self.word)
+    }
+
+    /// The bytes an inline leaf holds (its term past its slot).
+    pub fn inline_rest(self) -> InlineRest {
+        debug_assert!(self.is_inline());
+        let len = (self.word >> 3) & 7;
+        let bytes = (self.word >> 8).to_le_bytes();
+        let mut out = [0u8; INLINE_MAX];
+        out.copy_from_slice(&bytes[..INLINE_MAX]);
+        InlineRest {
+            len: len as u8,
+            bytes: out,
+        }
+    }
+}
+
+/// The bytes of an inline leaf, decoded.
+#[derive(Clone, Copy)]
+pub(crate) struct InlineRest {
+    len: u8,
+    bytes: [u8; INLINE_MAX],
+}
+
+impl std::ops::Deref for InlineRest {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+}
+
+/// One child position: a word and the value of the inline leaf the word may be.
+pub(crate) struct Slot {
+    word: AtomicUsize,
+    val: AtomicU64,
+}
+
+impl Slot {
+    fn new(e: Entry) -> Self {
+        Slot {
+            word: AtomicUsize::new(e.word),
+            val: AtomicU64::new(e.val),
+        }
+    }
+
+    /// The current pair, for the writer (the only one who changes slots, so its two loads
+    /// cannot straddle a change). Readers use [`Header::read`].
+    pub fn entry(&self) -> Entry {
+        Entry {
+            word: self.word.load(Ordering::Acquire),
+            val: self.val.load(Ordering::Acquire),
+        }
+    }
+
+    fn word(&self) -> usize {
+        self.word.load(Ordering::Acquire)
+    }
+
+    /// Writer only, inside [`Header::edit`] of the owning node (or on an unpublished node).
+    fn store(&self, e: Entry) {
+        // The value first: a reader that sees the new word sees its value.
+        self.val.store(e.val, Ordering::Relaxed);
+        self.word.store(e.word, Ordering::Release);
+    }
+
+    /// Gives the inline leaf this slot holds a new value; returns the old one. No new version
+    /// is needed: the slot keeps its term, so any value a reader pairs with it is that term's.
+    pub fn swap_value(&self, value: u64) -> u64 {
+        self.val.swap(value, Ordering::AcqRel)
+    }
 }
 
 /// Shared part of the inner nodes.
@@ -79,8 +224,46 @@ pub(crate) struct Header {
     /// Compressed path: bytes every term below this node shares after the parent's edge byte.
     /// Immutable once published; changing it means building a new node.
     pub prefix: InlineBytes,
-    /// Tagged pointer to the leaf of the term that ends exactly after `prefix`, or 0.
-    pub leaf: AtomicUsize,
+    /// The term that ends exactly after `prefix`: empty, or a leaf (inline with no bytes, or a
+    /// heap leaf moved here whole).
+    pub leaf: Slot,
+    /// Odd while the writer changes a slot word of this node; see the module doc.
+    ver: AtomicU32,
+}
+
+impl Header {
+    /// A consistent (word, value) pair of `slot`, one of this node's slots. Retries only
+    /// while the writer is changing a word of this very node, which takes a few stores.
+    #[inline]
+    pub fn read(&self, slot: &Slot) -> Entry {
+        loop {
+            let v = self.ver.load(Ordering::Acquire);
+            let word = slot.word.load(Ordering::Acquire);
+            let val = slot.val.load(Ordering::Relaxed);
+            // Orders the two slot loads before the second version load (seqlock reader).
+            fence(Ordering::Acquire);
+            if v.is_multiple_of(2) && self.ver.load(Ordering::Relaxed) == v {
+                return Entry { word, val };
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Runs a writer's change of this node's slot words between two version bumps.
+    fn edit<R>(&self, change: impl FnOnce() -> R) -> R {
+        let v = self.ver.load(Ordering::Relaxed);
+        self.ver.store(v.wrapping_add(1), Ordering::Relaxed);
+        // A reader that loads a word or value stored below also sees the odd version.
+        fence(Ordering::Release);
+        let out = change();
+        self.ver.store(v.wrapping_add(2), Ordering::Release);
+        out
+    }
+
+    /// Stores `e` into `slot`, one of this node's slots. Writer only.
+    pub fn set(&self, slot: &Slot, e: Entry) {
+        self.edit(|| slot.store(e));
+    }
 }
 
 /// Node4 and Node16: up to N (byte, child) slots, appended in arrival order (not sorted), so
@@ -89,7 +272,7 @@ pub(crate) struct Small<const N: usize> {
     pub h: Header,
     used: AtomicU8,
     keys: [AtomicU8; N],
-    kids: [AtomicUsize; N],
+    slots: [Slot; N],
 }
 
 /// Node48: a 256-entry index (slot + 1, 0 = absent) into 48 child slots.
@@ -97,58 +280,59 @@ pub(crate) struct Node48 {
     pub h: Header,
     used: AtomicU8,
     index: [AtomicU8; 256],
-    kids: [AtomicUsize; 48],
+    slots: [Slot; 48],
 }
 
 /// Node256: one child slot per byte.
 pub(crate) struct Node256 {
     pub h: Header,
     /// Live children, kept by the writer (readers never look at it): a removal must decide
-    /// whether to shrink without scanning 256 slots (32 cache lines) every time.
+    /// whether to shrink without scanning 256 slots (64 cache lines) every time.
     live: AtomicU16,
-    kids: [AtomicUsize; 256],
+    slots: [Slot; 256],
 }
 
-/// A borrowed, decoded node pointer; valid for the guard lifetime `'g`.
+/// A borrowed, decoded word; valid for the guard lifetime `'g`.
 #[derive(Clone, Copy)]
 pub(crate) enum Ref<'g> {
     Leaf(&'g Leaf),
+    /// An inline leaf: the word and the value read with it.
+    Inline(Entry),
     N4(&'g Small<4>),
     N16(&'g Small<16>),
     N48(&'g Node48),
     N256(&'g Node256),
 }
 
-/// Decodes a tagged pointer; `None` for 0.
+/// Decodes an entry; `None` for an empty one.
 ///
 /// # Safety
-/// `p` must be 0 or a pointer produced by this module (`new_leaf`, `build_inner`) that was
-/// loaded from a slot while `guard` was pinned, or that the caller owns exclusively. Nodes are
-/// freed only through [`retire`] (after every guard pinned before the unlink is gone) or by
-/// the trie's `Drop` (which has exclusive access), and their chunks stay mapped while the
-/// trie or any retired node holds the pool, so the memory stays valid for `'g`.
-pub(crate) unsafe fn deref<'g>(p: usize, _guard: &'g Guard) -> Option<Ref<'g>> {
-    let addr = p & !TAG_MASK;
-    // SAFETY: (every arm) by the function contract the untagged pointer addresses a live
-    // value of the type the tag names, placed by `place` in this module.
+/// `e.word` must be 0, an inline leaf, or a pointer produced by this module (`new_leaf`,
+/// `build_inner`) that was loaded from a slot while `guard` was pinned, or that the caller
+/// owns exclusively. Nodes are freed only through [`retire`] (after every guard pinned before
+/// the unlink is gone) or by the trie's `Drop` (which has exclusive access), and their chunks
+/// stay mapped while the trie or any retired node holds the pool, so the memory stays valid
+/// for `'g`.
+#[inline]
+pub(crate) unsafe fn deref<'g>(e: Entry, _guard: &'g Guard) -> Option<Ref<'g>> {
+    let addr = e.word & !TAG_MASK;
+    // SAFETY: (every pointer arm) by the function contract the untagged pointer addresses a
+    // live value of the type the tag names, placed by `place` in this module.
     unsafe {
-        Some(match p & TAG_MASK {
-            0 => return None,
+        Some(match e.word & TAG_MASK {
+            0 if e.word == 0 => return None,
+            TAG_INLINE => Ref::Inline(e),
             TAG_LEAF => Ref::Leaf(&*(addr as *const Leaf)),
             TAG_N4 => Ref::N4(&*(addr as *const Small<4>)),
             TAG_N16 => Ref::N16(&*(addr as *const Small<16>)),
             TAG_N48 => Ref::N48(&*(addr as *const Node48)),
             TAG_N256 => Ref::N256(&*(addr as *const Node256)),
-            _ => unreachable!("corrupt ART pointer tag"),
+            _ => unreachable!("corrupt ART word tag"),
         })
     }
 }
 
-pub(crate) fn is_leaf(p: usize) -> bool {
-    p & TAG_MASK == TAG_LEAF
-}
-
-/// The pool for one trie's nodes: one size class per tag.
+/// The pool for one trie's nodes: one size class per pointer tag.
 pub(crate) fn new_pool() -> Pool {
     let sizes: [usize; CLASSES] = [
         std::mem::size_of::<Leaf>(),
@@ -183,21 +367,23 @@ pub(crate) fn new_leaf(pool: &Pool, key: &[u8], value: u64) -> usize {
     )
 }
 
-fn header(prefix: &[u8], leaf: usize) -> Header {
+fn header(prefix: &[u8], leaf: Entry) -> Header {
+    debug_assert!(leaf.is_empty() || leaf.is_leaf());
     Header {
         prefix: InlineBytes::new(prefix),
-        leaf: AtomicUsize::new(leaf),
+        leaf: Slot::new(leaf),
+        ver: AtomicU32::new(0),
     }
 }
 
 /// Builds an unpublished inner node of the smallest kind that holds `entries` (sorted by
-/// byte, non-zero children) with the given prefix and leaf. Ownership of the children and of
-/// the leaf moves into the new node.
+/// byte, none empty) with the given prefix and leaf. Ownership of the children and of the
+/// leaf moves into the new node.
 pub(crate) fn build_inner(
     pool: &Pool,
     prefix: &[u8],
-    leaf: usize,
-    entries: &[(u8, usize)],
+    leaf: Entry,
+    entries: &[(u8, Entry)],
 ) -> usize {
     let n = entries.len();
     if n <= 4 {
@@ -217,37 +403,37 @@ pub(crate) fn build_inner(
             h: header(prefix, leaf),
             used: AtomicU8::new(n as u8),
             index: std::array::from_fn(|_| AtomicU8::new(0)),
-            kids: std::array::from_fn(|_| AtomicUsize::new(0)),
+            slots: std::array::from_fn(|_| Slot::new(Entry::empty())),
         };
-        for (i, &(b, c)) in entries.iter().enumerate() {
+        for (i, &(b, e)) in entries.iter().enumerate() {
             node.index[b as usize].store(i as u8 + 1, Ordering::Relaxed);
-            node.kids[i].store(c, Ordering::Relaxed);
+            node.slots[i].store(e);
         }
         place(pool, node, TAG_N48)
     } else {
         let node = Node256 {
             h: header(prefix, leaf),
             live: AtomicU16::new(n as u16),
-            kids: std::array::from_fn(|_| AtomicUsize::new(0)),
+            slots: std::array::from_fn(|_| Slot::new(Entry::empty())),
         };
-        for &(b, c) in entries {
-            node.kids[b as usize].store(c, Ordering::Relaxed);
+        for &(b, e) in entries {
+            node.slots[b as usize].store(e);
         }
         place(pool, node, TAG_N256)
     }
 }
 
 impl<const N: usize> Small<N> {
-    fn from_entries(h: Header, entries: &[(u8, usize)]) -> Self {
+    fn from_entries(h: Header, entries: &[(u8, Entry)]) -> Self {
         let node = Small {
             h,
             used: AtomicU8::new(entries.len() as u8),
             keys: std::array::from_fn(|_| AtomicU8::new(0)),
-            kids: std::array::from_fn(|_| AtomicUsize::new(0)),
+            slots: std::array::from_fn(|_| Slot::new(Entry::empty())),
         };
-        for (i, &(b, c)) in entries.iter().enumerate() {
+        for (i, &(b, e)) in entries.iter().enumerate() {
             node.keys[i].store(b, Ordering::Relaxed);
-            node.kids[i].store(c, Ordering::Relaxed);
+            node.slots[i].store(e);
         }
         node
     }
@@ -257,15 +443,15 @@ impl<const N: usize> Small<N> {
     }
 
     /// The slot for byte `b` (live or tombstoned); at most one slot per byte exists.
-    fn slot(&self, b: u8) -> Option<&AtomicUsize> {
+    fn slot(&self, b: u8) -> Option<&Slot> {
         (0..self.used())
             .find(|&i| self.keys[i].load(Ordering::Relaxed) == b)
-            .map(|i| &self.kids[i])
+            .map(|i| &self.slots[i])
     }
 
-    fn try_add(&self, b: u8, child: usize) -> bool {
+    fn try_add(&self, b: u8, e: Entry) -> bool {
         if let Some(s) = self.slot(b) {
-            s.store(child, Ordering::Release);
+            self.h.set(s, e);
             return true;
         }
         let i = self.used();
@@ -273,22 +459,23 @@ impl<const N: usize> Small<N> {
             return false;
         }
         self.keys[i].store(b, Ordering::Relaxed);
-        self.kids[i].store(child, Ordering::Relaxed);
-        // Publishes the slot: a reader that sees the new count sees its key and child.
+        // A slot past the count is invisible to readers, and was never used in this node.
+        self.slots[i].store(e);
+        // Publishes the slot: a reader that sees the new count sees its key and entry.
         self.used.store(i as u8 + 1, Ordering::Release);
         true
     }
 
-    fn next_after(&self, from: usize) -> Option<(u8, usize)> {
-        let mut best: Option<(u8, usize)> = None;
+    fn next_after(&self, from: usize) -> Option<(u8, Entry)> {
+        let mut best: Option<(u8, Entry)> = None;
         for i in 0..self.used() {
             let b = self.keys[i].load(Ordering::Relaxed);
             if (b as usize) < from || best.is_some_and(|(bb, _)| bb <= b) {
                 continue;
             }
-            let c = self.kids[i].load(Ordering::Acquire);
-            if c != 0 {
-                best = Some((b, c));
+            let e = self.h.read(&self.slots[i]);
+            if !e.is_empty() {
+                best = Some((b, e));
             }
         }
         best
@@ -296,23 +483,30 @@ impl<const N: usize> Small<N> {
 }
 
 impl Node48 {
-    fn slot(&self, b: u8) -> Option<&AtomicUsize> {
+    /// The child entry for byte `b`, read as a consistent pair (empty when absent).
+    #[inline]
+    pub fn child(&self, b: u8) -> Entry {
+        self.slot(b).map_or(Entry::empty(), |s| self.h.read(s))
+    }
+
+    fn slot(&self, b: u8) -> Option<&Slot> {
         match self.index[b as usize].load(Ordering::Acquire) {
             0 => None,
-            i => self.kids.get(i as usize - 1),
+            i => self.slots.get(i as usize - 1),
         }
     }
 
-    fn try_add(&self, b: u8, child: usize) -> bool {
+    fn try_add(&self, b: u8, e: Entry) -> bool {
         if let Some(s) = self.slot(b) {
-            s.store(child, Ordering::Release);
+            self.h.set(s, e);
             return true;
         }
         let i = self.used.load(Ordering::Relaxed) as usize;
         if i == 48 {
             return false;
         }
-        self.kids[i].store(child, Ordering::Relaxed);
+        // Unindexed slots are invisible to readers and were never used in this node.
+        self.slots[i].store(e);
         // Publishes the slot through the index entry readers look up.
         self.index[b as usize].store(i as u8 + 1, Ordering::Release);
         self.used.store(i as u8 + 1, Ordering::Relaxed);
@@ -320,19 +514,28 @@ impl Node48 {
     }
 }
 
+impl Node256 {
+    /// The child entry for byte `b`, read as a consistent pair (empty when absent).
+    #[inline]
+    pub fn child(&self, b: u8) -> Entry {
+        self.h.read(&self.slots[b as usize])
+    }
+}
+
 /// Smallest byte `>= from` (from in 0..=256) with a live child, scanning dense slots.
-fn next_dense(from: usize, child_of: impl Fn(usize) -> usize) -> Option<(u8, usize)> {
-    (from..256).find_map(|b| match child_of(b) {
-        0 => None,
-        c => Some((b as u8, c)),
+fn next_dense(from: usize, entry_of: impl Fn(usize) -> Entry) -> Option<(u8, Entry)> {
+    (from..256).find_map(|b| {
+        let e = entry_of(b);
+        (!e.is_empty()).then_some((b as u8, e))
     })
 }
 
 impl<'g> Ref<'g> {
     /// The header of an inner node; `None` for a leaf.
+    #[inline]
     pub fn header(self) -> Option<&'g Header> {
         match self {
-            Ref::Leaf(_) => None,
+            Ref::Leaf(_) | Ref::Inline(_) => None,
             Ref::N4(n) => Some(&n.h),
             Ref::N16(n) => Some(&n.h),
             Ref::N48(n) => Some(&n.h),
@@ -340,39 +543,49 @@ impl<'g> Ref<'g> {
         }
     }
 
-    /// The slot holding the child for byte `b`, if one exists (it may hold 0: a tombstone).
-    pub fn slot(self, b: u8) -> Option<&'g AtomicUsize> {
+    /// The slot for byte `b`, if one exists (its word may be 0: a tombstone).
+    #[inline]
+    pub fn slot(self, b: u8) -> Option<&'g Slot> {
         match self {
-            Ref::Leaf(_) => None,
+            Ref::Leaf(_) | Ref::Inline(_) => None,
             Ref::N4(n) => n.slot(b),
             Ref::N16(n) => n.slot(b),
             Ref::N48(n) => n.slot(b),
-            Ref::N256(n) => Some(&n.kids[b as usize]),
+            Ref::N256(n) => Some(&n.slots[b as usize]),
         }
     }
 
-    /// The live child for byte `b` (a tagged pointer), or 0.
-    pub fn child(self, b: u8) -> usize {
-        self.slot(b).map_or(0, |s| s.load(Ordering::Acquire))
+    /// The child entry for byte `b` (empty when there is none), read as a consistent pair.
+    #[inline]
+    pub fn child(self, b: u8) -> Entry {
+        match (self.header(), self.slot(b)) {
+            (Some(h), Some(s)) => h.read(s),
+            _ => Entry::empty(),
+        }
+    }
+
+    /// The term ending at this node (empty when there is none), read as a consistent pair.
+    pub fn leaf(self) -> Entry {
+        self.header().map_or(Entry::empty(), |h| h.read(&h.leaf))
     }
 
     /// Adds a child for a byte that has no live child; false when the node is full.
     /// Writers only.
-    pub fn try_add(self, b: u8, child: usize) -> bool {
+    pub fn try_add(self, b: u8, e: Entry) -> bool {
         match self {
-            Ref::Leaf(_) => false,
-            Ref::N4(n) => n.try_add(b, child),
-            Ref::N16(n) => n.try_add(b, child),
-            Ref::N48(n) => n.try_add(b, child),
+            Ref::Leaf(_) | Ref::Inline(_) => false,
+            Ref::N4(n) => n.try_add(b, e),
+            Ref::N16(n) => n.try_add(b, e),
+            Ref::N48(n) => n.try_add(b, e),
             Ref::N256(n) => {
-                n.kids[b as usize].store(child, Ordering::Release);
+                n.h.set(&n.slots[b as usize], e);
                 n.live.fetch_add(1, Ordering::Relaxed);
                 true
             }
         }
     }
 
-    /// Records that the writer cleared one of this node's child slots to 0 (a removal).
+    /// Records that the writer cleared one of this node's child slots (a removal).
     /// Writers only.
     pub fn child_cleared(self) {
         if let Ref::N256(n) = self {
@@ -384,40 +597,36 @@ impl<'g> Ref<'g> {
     /// writer for a Node256, a scan of at most 48 slots for the others. Writers only (a
     /// reader could see a count out of step with the slots).
     pub fn live_children(self) -> usize {
-        let live = |kids: &[AtomicUsize]| {
-            kids.iter()
-                .filter(|k| k.load(Ordering::Relaxed) != 0)
-                .count()
-        };
+        let live = |slots: &[Slot]| slots.iter().filter(|s| s.word() != 0).count();
         match self {
-            Ref::Leaf(_) => 0,
-            Ref::N4(n) => live(&n.kids[..n.used()]),
-            Ref::N16(n) => live(&n.kids[..n.used()]),
-            Ref::N48(n) => live(&n.kids[..n.used.load(Ordering::Relaxed) as usize]),
+            Ref::Leaf(_) | Ref::Inline(_) => 0,
+            Ref::N4(n) => live(&n.slots[..n.used()]),
+            Ref::N16(n) => live(&n.slots[..n.used()]),
+            Ref::N48(n) => live(&n.slots[..n.used.load(Ordering::Relaxed) as usize]),
             Ref::N256(n) => n.live.load(Ordering::Relaxed) as usize,
         }
     }
 
     /// The live child with the smallest byte `>= from` (`from` in 0..=256).
-    pub fn next_child(self, from: usize) -> Option<(u8, usize)> {
+    pub fn next_child(self, from: usize) -> Option<(u8, Entry)> {
         match self {
-            Ref::Leaf(_) => None,
+            Ref::Leaf(_) | Ref::Inline(_) => None,
             Ref::N4(n) => n.next_after(from),
             Ref::N16(n) => n.next_after(from),
             Ref::N48(n) => next_dense(from, |b| match n.index[b].load(Ordering::Acquire) {
-                0 => 0,
-                i => n.kids[i as usize - 1].load(Ordering::Acquire),
+                0 => Entry::empty(),
+                i => n.h.read(&n.slots[i as usize - 1]),
             }),
-            Ref::N256(n) => next_dense(from, |b| n.kids[b].load(Ordering::Acquire)),
+            Ref::N256(n) => next_dense(from, |b| n.h.read(&n.slots[b])),
         }
     }
 
     /// Every live child, sorted by byte.
-    pub fn entries(self) -> Vec<(u8, usize)> {
+    pub fn entries(self) -> Vec<(u8, Entry)> {
         let mut out = Vec::new();
         let mut from = 0;
-        while let Some((b, c)) = self.next_child(from) {
-            out.push((b, c));
+        while let Some((b, e)) = self.next_child(from) {
+            out.push((b, e));
             from = b as usize + 1;
         }
         out
@@ -435,22 +644,44 @@ impl<'g> Ref<'g> {
         }
     }
 
-    /// Heap bytes of this node alone (not its children or leaf).
+    /// Heap bytes of this node alone (not its children or leaf); 0 for an inline leaf, which
+    /// lives in its parent's slot.
     pub fn heap_bytes(self) -> usize {
         match self {
             Ref::Leaf(l) => std::mem::size_of::<Leaf>() + l.key.spilled(),
+            Ref::Inline(_) => 0,
             Ref::N4(n) => std::mem::size_of::<Small<4>>() + n.h.prefix.spilled(),
             Ref::N16(n) => std::mem::size_of::<Small<16>>() + n.h.prefix.spilled(),
             Ref::N48(n) => std::mem::size_of::<Node48>() + n.h.prefix.spilled(),
             Ref::N256(n) => std::mem::size_of::<Node256>() + n.h.prefix.spilled(),
         }
     }
+
+    /// Whether this leaf, met after the first `depth` bytes of `key` matched the path to it,
+    /// holds exactly `key`.
+    #[inline]
+    pub fn leaf_is(self, key: &[u8], depth: usize) -> bool {
+        match self {
+            Ref::Leaf(l) => *l.key == *key,
+            Ref::Inline(e) => inline_word(&key[depth..]) == Some(e.word),
+            _ => false,
+        }
+    }
+
+    /// The value of a leaf.
+    pub fn leaf_value(self) -> Option<u64> {
+        match self {
+            Ref::Leaf(l) => Some(l.value.load(Ordering::Acquire)),
+            Ref::Inline(e) => Some(e.val),
+            _ => None,
+        }
+    }
 }
 
-/// Frees one node or leaf (not what it points to).
+/// Frees one node or heap leaf (not what it points to); nothing for an inline leaf.
 ///
 /// # Safety
-/// `p` must be a pointer from this module that no reader can still reach or hold, and that is
+/// `p` must be a word from this module that no reader can still reach or hold, and that is
 /// freed exactly once.
 pub(crate) unsafe fn free_one(pool: &Pool, p: usize) {
     let addr = p & !TAG_MASK;
@@ -471,13 +702,16 @@ pub(crate) unsafe fn free_one(pool: &Pool, p: usize) {
     }
 }
 
-/// Schedules `p` (a node or leaf just unlinked by the writer) to be freed once every reader
-/// pinned now has unpinned. Only the node itself is freed: its children and leaf were moved
-/// into a replacement or are retired separately.
+/// Schedules `p` (a node or heap leaf just unlinked by the writer) to be freed once every
+/// reader pinned now has unpinned. Only the node itself is freed: its children and leaf were
+/// moved into a replacement or are retired separately. An inline leaf needs nothing.
 ///
 /// # Safety
 /// `p` must have been unlinked from the trie (no slot holds it any more) and be retired once.
 pub(crate) unsafe fn retire(guard: &Guard, pool: &Arc<Pool>, p: usize) {
+    if is_inline(p) || p == 0 {
+        return;
+    }
     // The closure keeps the pool (and so the node's chunk) alive even if the trie is dropped
     // before the collector runs it.
     let pool = Arc::clone(pool);
@@ -492,16 +726,16 @@ pub(crate) unsafe fn retire(guard: &Guard, pool: &Arc<Pool>, p: usize) {
 /// # Safety
 /// The caller has exclusive access to the subtree (the trie is being dropped).
 pub(crate) unsafe fn free_tree(pool: &Pool, root: usize, guard: &Guard) {
-    let mut stack = vec![root];
-    while let Some(p) = stack.pop() {
-        // SAFETY: exclusive access per the contract; each pointer is reachable exactly once.
-        if let Some(r) = unsafe { deref(p, guard) } {
+    let mut stack = vec![Entry::ptr(root)];
+    while let Some(e) = stack.pop() {
+        // SAFETY: exclusive access per the contract; each word is reachable exactly once.
+        if let Some(r) = unsafe { deref(e, guard) } {
             if let Some(h) = r.header() {
-                stack.push(h.leaf.load(Ordering::Relaxed));
+                stack.push(h.leaf.entry());
                 stack.extend(r.entries().into_iter().map(|(_, c)| c));
             }
             // SAFETY: as above; `r` is not used after this point.
-            unsafe { free_one(pool, p) };
+            unsafe { free_one(pool, e.word) };
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Ordered scans: a depth-first walk under one pin that starts at a lower bound, and the
 //! `Range` iterator that drives it in batches.
 
-use super::node::{deref, Ref};
+use super::node::{deref, Entry, Ref};
 use super::Art;
 use crossbeam_epoch::{self as epoch, Guard};
 use std::collections::VecDeque;
@@ -42,10 +42,10 @@ pub(crate) fn scan(
     };
     let mut path: Vec<u8> = Vec::new();
     let mut stack: Vec<Frame<'_>> = Vec::new();
-    let mut pending = art.root_ptr();
+    let mut pending = Entry::ptr(art.root_ptr());
     loop {
-        // Enter `pending` (a child pointer; `path` ends with its edge byte).
-        // SAFETY: loaded from a slot of `art` while `guard` is pinned.
+        // Enter `pending` (a child entry; `path` ends with its edge byte).
+        // SAFETY: read from a slot of `art` while `guard` is pinned.
         match unsafe { deref(pending, guard) } {
             None => {}
             Some(Ref::Leaf(l))
@@ -54,6 +54,14 @@ pub(crate) fn scan(
                 return;
             }
             Some(Ref::Leaf(_)) => {}
+            Some(Ref::Inline(e)) => {
+                // An inline leaf holds its term's bytes past the path; the next child taken
+                // from the stack cuts `path` back.
+                path.extend_from_slice(&e.inline_rest());
+                if after_lo(&path, lo) && !visit(&path, e.val) {
+                    return;
+                }
+            }
             Some(node) => {
                 let h = node.header().expect("inner node has a header");
                 path.extend_from_slice(&h.prefix);
@@ -75,10 +83,15 @@ pub(crate) fn scan(
                         0
                     };
                     // The node's own term is `path`; it is before every child.
-                    let leaf = h.leaf.load(Ordering::Acquire);
                     // SAFETY: the leaf slot of a node of `art`, under `guard`.
-                    if let Some(Ref::Leaf(l)) = unsafe { deref(leaf, guard) } {
-                        if after_lo(&l.key, lo) && !visit(&l.key, l.value.load(Ordering::Acquire)) {
+                    if let Some(leaf) = unsafe { deref(node.leaf(), guard) } {
+                        // A heap leaf holds the whole term; an inline one here holds no bytes.
+                        let term: &[u8] = match leaf {
+                            Ref::Leaf(l) => &l.key,
+                            _ => &path,
+                        };
+                        let value = leaf.leaf_value().expect("a leaf has a value");
+                        if after_lo(term, lo) && !visit(term, value) {
                             return;
                         }
                     }

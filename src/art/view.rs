@@ -5,7 +5,7 @@
 //! [`ArtNode`] is a position: a node plus how far into its compressed prefix (or, for a leaf,
 //! into its term) the walk has read.
 
-use super::node::{deref, Ref};
+use super::node::{deref, Entry, Ref};
 use super::Art;
 use crate::dict::{Dictionary, Node};
 use crossbeam_epoch::{self as epoch, Guard};
@@ -34,16 +34,17 @@ pub struct ArtNode<'g> {
     guard: &'g Guard,
     /// Bytes read from the root.
     depth: usize,
-    /// Bytes of the current inner node's prefix read so far (unused for leaves).
+    /// Bytes of the current inner node's prefix, or of an inline leaf's bytes, read so far
+    /// (unused for heap leaves, which hold their whole term).
     offset: usize,
 }
 
 impl<'g> ArtNode<'g> {
-    /// Enters the node behind tagged pointer `p`, reached after `depth` bytes.
-    fn enter(p: usize, guard: &'g Guard, depth: usize) -> Option<Self> {
-        // SAFETY: `p` was loaded from a slot of the trie while `guard` (owned by the view this
+    /// Enters the node or leaf of entry `e`, reached after `depth` bytes.
+    fn enter(e: Entry, guard: &'g Guard, depth: usize) -> Option<Self> {
+        // SAFETY: `e` was read from a slot of the trie while `guard` (owned by the view this
         // node borrows) is pinned.
-        let node = unsafe { deref(p, guard) }?;
+        let node = unsafe { deref(e, guard) }?;
         Some(ArtNode {
             node: Some(node),
             guard,
@@ -57,6 +58,7 @@ impl<'g> ArtNode<'g> {
     fn forced(&self) -> Option<Option<u8>> {
         match self.node? {
             Ref::Leaf(l) => Some(l.key.get(self.depth).copied()),
+            Ref::Inline(e) => Some(e.inline_rest().get(self.offset).copied()),
             inner => {
                 let h = inner.header()?;
                 (self.offset < h.prefix.len()).then(|| Some(h.prefix[self.offset]))
@@ -86,16 +88,13 @@ impl<'g> Node for ArtNode<'g> {
     fn value(&self) -> Option<u64> {
         match self.node? {
             Ref::Leaf(l) => (l.key.len() == self.depth).then(|| l.value.load(Ordering::Acquire)),
+            Ref::Inline(e) => (e.inline_rest().len() == self.offset).then_some(e.val),
             inner => {
-                let h = inner.header()?;
-                if self.offset < h.prefix.len() {
+                if self.offset < inner.header()?.prefix.len() {
                     return None;
                 }
                 // SAFETY: the leaf slot of a node of the pinned trie.
-                match unsafe { deref(h.leaf.load(Ordering::Acquire), self.guard) } {
-                    Some(Ref::Leaf(l)) => Some(l.value.load(Ordering::Acquire)),
-                    _ => None,
-                }
+                unsafe { deref(inner.leaf(), self.guard) }?.leaf_value()
             }
         }
     }
@@ -169,7 +168,7 @@ impl Dictionary for ArtView<'_> {
         Self: 'b;
 
     fn root(&self) -> ArtNode<'_> {
-        ArtNode::enter(self.art.root_ptr(), &self.guard, 0).unwrap_or(ArtNode {
+        ArtNode::enter(Entry::ptr(self.art.root_ptr()), &self.guard, 0).unwrap_or(ArtNode {
             node: None,
             guard: &self.guard,
             depth: 0,

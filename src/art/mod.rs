@@ -3,7 +3,9 @@
 //!
 //! - Nodes of 4, 16, 48 and 256 children, grown and shrunk with the fanout.
 //! - Path compression (each inner node stores its whole compressed prefix) and lazy expansion
-//!   (a leaf holds its whole term and hangs as high as it can).
+//!   (a leaf hangs as high as it can). A leaf whose bytes past its slot fit in seven bytes is
+//!   kept inline, in its parent's slot with its value; a longer one is a heap leaf holding its
+//!   whole term (`node.rs`).
 //! - Any byte string of up to [`crate::MAX_TERM_LEN`] bytes is a key, the empty one included:
 //!   a term that ends inside the trie lives in its node's `leaf` slot.
 //! - Freed memory is reclaimed with crossbeam-epoch; the rules that make in-place changes safe

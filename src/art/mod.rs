@@ -626,6 +626,16 @@ mod tests {
         }
     }
 
+    /// A xorshift64 sequence from `seed` (non-zero), so the random tests replay exactly.
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+
     /// Walks the whole trie under one pin and checks, for every inner node below the root,
     /// that its kept live count equals its listed children and that it holds two children,
     /// or one and a leaf (what `after_removal` restores).
@@ -691,13 +701,7 @@ mod tests {
     fn removals_keep_counts_and_shape() {
         let art = Art::new();
         let mut model = BTreeMap::new();
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
         for round in 0..6 {
             for i in 0..20_000u64 {
                 let r = next();
@@ -730,13 +734,7 @@ mod tests {
     fn inline_leaves_keep_their_terms_when_nodes_split_and_collapse() {
         let art = Art::new();
         let mut model = BTreeMap::new();
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
         for round in 0..8 {
             for i in 0..4_000u64 {
                 let r = next();

@@ -636,6 +636,22 @@ mod tests {
         }
     }
 
+    /// Upserts `key` (when `insert`) or removes it, in the trie and in the model, and checks
+    /// that both report the same previous value.
+    fn apply(
+        art: &Art,
+        model: &mut BTreeMap<Vec<u8>, u64>,
+        key: Vec<u8>,
+        value: u64,
+        insert: bool,
+    ) {
+        if insert {
+            assert_eq!(art.upsert(&key, value).unwrap(), model.insert(key, value));
+        } else {
+            assert_eq!(art.remove(&key).unwrap(), model.remove(&key));
+        }
+    }
+
     /// Walks the whole trie under one pin and checks, for every inner node below the root,
     /// that its kept live count equals its listed children and that it holds two children,
     /// or one and a leaf (what `after_removal` restores).
@@ -708,11 +724,8 @@ mod tests {
                 let len = 1 + (r % 3) as usize;
                 let key: Vec<u8> = r.to_le_bytes()[1..1 + len].to_vec();
                 // Insert-heavy rounds, then remove-heavy ones, so nodes grow and shrink.
-                if (r >> 40) % 10 < if round % 2 == 0 { 7 } else { 2 } {
-                    assert_eq!(art.upsert(&key, i).unwrap(), model.insert(key, i));
-                } else {
-                    assert_eq!(art.remove(&key).unwrap(), model.remove(&key));
-                }
+                let insert = (r >> 40) % 10 < if round % 2 == 0 { 7 } else { 2 };
+                apply(&art, &mut model, key, i, insert);
             }
             check_shape(&art);
             assert_eq!(art.len(), model.len());
@@ -742,11 +755,8 @@ mod tests {
                 let key: Vec<u8> = (0..len)
                     .map(|j| b"abc"[(r >> (8 + 2 * j)) as usize % 3])
                     .collect();
-                if (r >> 60) % 10 < if round % 2 == 0 { 7 } else { 3 } {
-                    assert_eq!(art.upsert(&key, i).unwrap(), model.insert(key, i));
-                } else {
-                    assert_eq!(art.remove(&key).unwrap(), model.remove(&key));
-                }
+                let insert = (r >> 60) % 10 < if round % 2 == 0 { 7 } else { 3 };
+                apply(&art, &mut model, key, i, insert);
             }
             check_shape(&art);
             assert_eq!(art.len(), model.len());

@@ -653,8 +653,9 @@ mod tests {
     }
 
     /// Walks the whole trie under one pin and checks, for every inner node below the root,
-    /// that its kept live count equals its listed children and that it holds two children,
-    /// or one and a leaf (what `after_removal` restores).
+    /// that its kept live count equals its listed children, that it holds two children, or
+    /// one and a leaf, and that its kind is not one it should have shrunk from (what
+    /// `after_removal` restores).
     fn check_shape(art: &Art) {
         let guard = epoch::pin();
         let mut stack = vec![(Entry::ptr(art.root.load(Ordering::Acquire)), true)];
@@ -670,6 +671,19 @@ mod tests {
             assert!(
                 is_root || entries.len() >= 2 || (entries.len() == 1 && leaf),
                 "an inner node kept {} children and leaf {leaf}",
+                entries.len()
+            );
+            // The smallest fanout each kind keeps (its shrink threshold plus one; a Node4, the
+            // smallest kind, keeps any the rule above allows).
+            let least = match node {
+                Ref::N16(_) => 4,
+                Ref::N48(_) => 13,
+                Ref::N256(_) => 41,
+                _ => 0,
+            };
+            assert!(
+                is_root || entries.len() >= least,
+                "a node too big for its {} children was kept",
                 entries.len()
             );
             stack.extend(entries.iter().map(|&(_, c)| (c, false)));
@@ -778,6 +792,58 @@ mod tests {
         assert_eq!(art.get(&keep), model.get(&keep).copied());
         assert_eq!(art.remove(&keep).unwrap(), model.get(&keep).copied());
         assert!(art.is_empty());
+    }
+
+    /// Pins compressed paths across the 22 bytes a header holds in place (longer ones live on
+    /// the heap) and the kind each node takes as its fanout moves. Every key is a prefix of one 64-byte stem, cut
+    /// at one of a few lengths 0 to 17 bytes apart, plus up to two bytes, so nodes sit at the
+    /// cut lengths present: inserts split paths at any offset, removals merge them into
+    /// longer ones, and the fanout at each node moves between 1 and 4. Each round compares
+    /// gets, misses, a scan and the shape with a model; at the end the heap count must
+    /// return to that of the empty trie.
+    #[test]
+    fn long_prefixes_split_and_merge_across_the_in_place_limit() {
+        let stem: Vec<u8> = (0..64u8).map(|i| b'0' + i).collect();
+        let cuts = [0, 1, 8, 9, 10, 17, 26, 27, 40, 49, 63, 64];
+        let art = Art::new();
+        let empty_bytes = art.heap_bytes();
+        let mut model = BTreeMap::new();
+        let mut next = xorshift(0xD1B5_4A32_D192_ED03u64);
+        for round in 0..60 {
+            for i in 0..60u64 {
+                let r = next();
+                let mut key = stem[..cuts[(r % 12) as usize]].to_vec();
+                let tail = ((r >> 8) % 3) as usize;
+                key.extend((0..tail).map(|j| b"xy"[(r >> (16 + 2 * j)) as usize % 2]));
+                let insert = (r >> 60) % 10 < if round % 2 == 0 { 6 } else { 3 };
+                apply(&art, &mut model, key, i, insert);
+            }
+            check_shape(&art);
+            assert_eq!(art.len(), model.len());
+            for (k, v) in &model {
+                assert_eq!(art.get(k), Some(*v), "key {k:?}");
+            }
+            for len in 0..=stem.len() {
+                let mut miss = stem[..len].to_vec();
+                assert_eq!(art.get(&miss), model.get(&miss).copied());
+                miss.push(b'w');
+                assert_eq!(art.get(&miss), None);
+            }
+            let listed: Vec<(Vec<u8>, u64)> =
+                art.range(Bound::Unbounded, Bound::Unbounded).collect();
+            let expected: Vec<(Vec<u8>, u64)> =
+                model.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            assert_eq!(listed, expected);
+        }
+        for k in std::mem::take(&mut model).keys() {
+            assert!(art.remove(k).unwrap().is_some());
+        }
+        assert!(art.is_empty());
+        assert_eq!(
+            art.heap_bytes(),
+            empty_bytes,
+            "node bytes leaked from the count"
+        );
     }
 
     /// Pins the node version that pairs a slot's word with its value. Two terms take turns in

@@ -795,12 +795,12 @@ mod tests {
     }
 
     /// Pins compressed paths across the 22 bytes a header holds in place (longer ones live on
-    /// the heap) and the kind each node takes as its fanout moves. Every key is a prefix of one 64-byte stem, cut
-    /// at one of a few lengths 0 to 17 bytes apart, plus up to two bytes, so nodes sit at the
-    /// cut lengths present: inserts split paths at any offset, removals merge them into
-    /// longer ones, and the fanout at each node moves between 1 and 4. Each round compares
-    /// gets, misses, a scan and the shape with a model; at the end the heap count must
-    /// return to that of the empty trie.
+    /// the heap) and the kind each node takes as its fanout moves. Every key is a prefix of
+    /// one 64-byte stem, cut at one of a few lengths 0 to 17 bytes apart, plus up to two
+    /// bytes, so nodes sit at the cut lengths present: inserts split paths at any offset,
+    /// removals merge them into longer ones, and the fanout at each node moves between 1
+    /// and 4. Each round compares gets, misses, a scan and the shape with a model; at the end
+    /// the heap count must return to that of the empty trie.
     #[test]
     fn long_prefixes_split_and_merge_across_the_in_place_limit() {
         let stem: Vec<u8> = (0..64u8).map(|i| b'0' + i).collect();

@@ -652,6 +652,18 @@ mod tests {
         }
     }
 
+    /// Checks the trie against `model`: shape, length, every get and a full scan.
+    fn check_against(art: &Art, model: &BTreeMap<Vec<u8>, u64>) {
+        check_shape(art);
+        assert_eq!(art.len(), model.len());
+        for (k, v) in model {
+            assert_eq!(art.get(k), Some(*v), "key {k:?}");
+        }
+        let listed: Vec<(Vec<u8>, u64)> = art.range(Bound::Unbounded, Bound::Unbounded).collect();
+        let expected: Vec<(Vec<u8>, u64)> = model.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        assert_eq!(listed, expected);
+    }
+
     /// Walks the whole trie under one pin and checks, for every inner node below the root,
     /// that its kept live count equals its listed children, that it holds two children, or
     /// one and a leaf, and that its kind is not one it should have shrunk from (what
@@ -772,16 +784,7 @@ mod tests {
                 let insert = (r >> 60) % 10 < if round % 2 == 0 { 7 } else { 3 };
                 apply(&art, &mut model, key, i, insert);
             }
-            check_shape(&art);
-            assert_eq!(art.len(), model.len());
-            for (k, v) in &model {
-                assert_eq!(art.get(k), Some(*v), "key {k:?}");
-            }
-            let listed: Vec<(Vec<u8>, u64)> =
-                art.range(Bound::Unbounded, Bound::Unbounded).collect();
-            let expected: Vec<(Vec<u8>, u64)> =
-                model.iter().map(|(k, v)| (k.clone(), *v)).collect();
-            assert_eq!(listed, expected);
+            check_against(&art, &model);
         }
         // Down to one term: it ends in the root word, which holds no inline leaf.
         let keep = model.keys().next().cloned().expect("terms left");
@@ -818,22 +821,13 @@ mod tests {
                 let insert = (r >> 60) % 10 < if round % 2 == 0 { 6 } else { 3 };
                 apply(&art, &mut model, key, i, insert);
             }
-            check_shape(&art);
-            assert_eq!(art.len(), model.len());
-            for (k, v) in &model {
-                assert_eq!(art.get(k), Some(*v), "key {k:?}");
-            }
+            check_against(&art, &model);
             for len in 0..=stem.len() {
                 let mut miss = stem[..len].to_vec();
                 assert_eq!(art.get(&miss), model.get(&miss).copied());
                 miss.push(b'w');
                 assert_eq!(art.get(&miss), None);
             }
-            let listed: Vec<(Vec<u8>, u64)> =
-                art.range(Bound::Unbounded, Bound::Unbounded).collect();
-            let expected: Vec<(Vec<u8>, u64)> =
-                model.iter().map(|(k, v)| (k.clone(), *v)).collect();
-            assert_eq!(listed, expected);
         }
         for k in std::mem::take(&mut model).keys() {
             assert!(art.remove(k).unwrap().is_some());

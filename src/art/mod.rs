@@ -686,7 +686,8 @@ mod tests {
                 entries.len()
             );
             // The smallest fanout each kind keeps (its shrink threshold plus one; a Node4, the
-            // smallest kind, keeps any the rule above allows).
+            // smallest kind, keeps any the rule above allows). Written out, not read from
+            // `should_shrink`, so that a wrong threshold there fails here.
             let least = match node {
                 Ref::N16(_) => 4,
                 Ref::N48(_) => 13,
@@ -798,12 +799,11 @@ mod tests {
     }
 
     /// Pins compressed paths across the 22 bytes a header holds in place (longer ones live on
-    /// the heap) and the kind each node takes as its fanout moves. Every key is a prefix of
-    /// one 64-byte stem, cut at one of a few lengths 0 to 17 bytes apart, plus up to two
-    /// bytes, so nodes sit at the cut lengths present: inserts split paths at any offset,
-    /// removals merge them into longer ones, and the fanout at each node moves between 1
-    /// and 4. Each round compares gets, misses, a scan and the shape with a model; at the end
-    /// the heap count must return to that of the empty trie.
+    /// the heap). Every key is a prefix of one 64-byte stem, cut at one of a few lengths 0 to
+    /// 17 bytes apart, plus up to two bytes, so nodes sit at the cut lengths present: inserts
+    /// split paths at any offset and removals merge them into longer ones. Each round
+    /// compares gets, misses, a scan and the shape with a model; at the end the heap count
+    /// must return to that of the empty trie.
     #[test]
     fn long_prefixes_split_and_merge_across_the_in_place_limit() {
         let stem: Vec<u8> = (0..64u8).map(|i| b'0' + i).collect();
@@ -829,7 +829,7 @@ mod tests {
                 assert_eq!(art.get(&miss), None);
             }
         }
-        for k in std::mem::take(&mut model).keys() {
+        for k in model.keys() {
             assert!(art.remove(k).unwrap().is_some());
         }
         assert!(art.is_empty());

@@ -32,6 +32,14 @@ pub trait Node: Clone {
 
     /// Outgoing edges in increasing byte order.
     fn edges(&self) -> Self::Edges;
+
+    /// Whether an edge labelled `unit` leaves this node: `transition(unit).is_some()`, which a
+    /// backend may answer without branching on the outcome (fuzzy search asks it of many
+    /// nodes, and most say no).
+    #[inline]
+    fn has_edge(&self, unit: u8) -> bool {
+        self.transition(unit).is_some()
+    }
 }
 
 /// Read access to a dictionary. Implemented by every backend.

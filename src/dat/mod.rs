@@ -11,7 +11,7 @@ mod unit;
 use crate::bytes::Bytes;
 use crate::dict::{Dictionary, Node};
 use crate::error::{Error, Result};
-use crate::format::{le_u32, le_u64};
+use crate::format::le_u64;
 use std::path::Path;
 use unit::LeafValue;
 
@@ -198,23 +198,27 @@ impl DoubleArray {
         self.bytes.is_mapped()
     }
 
+    /// The units, as the little-endian words they are (the image need not be 4-aligned, so
+    /// they stay byte arrays; `parse` checked the section is whole words).
     #[inline(always)]
-    fn units(&self) -> &[u8] {
-        &self.as_bytes()[self.meta.units.clone()]
+    fn units(&self) -> &[[u8; 4]] {
+        self.as_bytes()[self.meta.units.clone()].as_chunks().0
     }
 
     /// The link bytes, two per unit (none in a version 1 image).
     #[inline(always)]
-    fn links(&self) -> Option<&[u8]> {
+    fn links(&self) -> Option<&[[u8; 2]]> {
         let r = self.meta.links.clone()?;
-        Some(&self.as_bytes()[r])
+        Some(self.as_bytes()[r].as_chunks().0)
     }
 
     /// Unit `pos`, or a free unit when `pos` is outside the array (only a damaged image
     /// points there); lookups then simply fail.
     #[inline(always)]
-    fn unit_in(units: &[u8], pos: u32) -> u32 {
-        le_u32(units, pos as usize * 4).unwrap_or(unit::FREE_LABEL)
+    fn unit_in(units: &[[u8; 4]], pos: u32) -> u32 {
+        units
+            .get(pos as usize)
+            .map_or(unit::FREE_LABEL, |w| u32::from_le_bytes(*w))
     }
 
     fn leaf_value(&self, pos: u32, u: u32) -> Option<u64> {
@@ -235,7 +239,7 @@ impl DoubleArray {
 
     /// The value of the term ending at node `pos` (unit `u`), if any.
     #[inline(always)]
-    fn final_value(&self, units: &[u8], pos: u32, u: u32) -> Option<u64> {
+    fn final_value(&self, units: &[[u8; 4]], pos: u32, u: u32) -> Option<u64> {
         if unit::is_leaf(u) {
             return self.leaf_value(pos, u);
         }
@@ -249,7 +253,7 @@ impl DoubleArray {
     }
 
     #[inline(always)]
-    fn child(units: &[u8], pos: u32, u: u32, byte: u8) -> Option<(u32, u32)> {
+    fn child(units: &[[u8; 4]], pos: u32, u: u32, byte: u8) -> Option<(u32, u32)> {
         if unit::is_leaf(u) {
             return None;
         }
@@ -286,6 +290,8 @@ impl DoubleArray {
 #[derive(Clone, Copy)]
 pub struct DatNode<'a> {
     dat: &'a DoubleArray,
+    /// `dat`'s units, sliced once per walk rather than at every step.
+    units: &'a [[u8; 4]],
     pos: u32,
     unit: u32,
 }
@@ -298,6 +304,8 @@ pub struct DatNode<'a> {
 /// of the alphabet (76 for English words; most nodes have one to three children).
 pub struct DatEdges<'a> {
     node: DatNode<'a>,
+    /// The image's link pairs (next sibling, first child) per unit, if it has them.
+    links: Option<&'a [[u8; 2]]>,
     /// The last child returned, as its label; 0 before the first.
     last: u32,
     /// Version 1 images: the index in the alphabet of the next byte to probe.
@@ -307,16 +315,17 @@ pub struct DatEdges<'a> {
 impl<'a> Iterator for DatEdges<'a> {
     type Item = (u8, DatNode<'a>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if unit::is_leaf(self.node.unit) {
             return None;
         }
         // A `None` changes no state, so every later call gives `None` again.
-        let found = match self.node.dat.links() {
+        let found = match self.links {
             Some(links) if self.last != 0 => self.after_last(links),
             Some(links) => links
-                .get(self.node.pos as usize * 2 + LINK_FIRST)
-                .and_then(|&b| self.child(b)),
+                .get(self.node.pos as usize)
+                .and_then(|l| self.child(l[LINK_FIRST])),
             None => self.probe_alphabet(),
         };
         if let Some((b, _)) = found {
@@ -327,17 +336,18 @@ impl<'a> Iterator for DatEdges<'a> {
 }
 
 impl<'a> DatEdges<'a> {
+    #[inline]
     fn child(&self, b: u8) -> Option<(u8, DatNode<'a>)> {
-        let n = self.node;
-        n.transition_in(n.dat.units(), b).map(|c| (b, c))
+        self.node.step(b).map(|c| (b, c))
     }
 
     /// The child after the last one returned: its next-sibling byte names it, unless that
     /// byte is not above the last one's (the last child). A damaged image can name a byte
     /// that is not a child; the listing then ends, and since each step goes up it always ends.
-    fn after_last(&self, links: &[u8]) -> Option<(u8, DatNode<'a>)> {
+    #[inline]
+    fn after_last(&self, links: &[[u8; 2]]) -> Option<(u8, DatNode<'a>)> {
         let pos = self.node.pos ^ unit::offset(self.node.unit) ^ self.last;
-        let b = *links.get(pos as usize * 2 + LINK_NEXT)?;
+        let b = links.get(pos as usize)?[LINK_NEXT];
         (unit::label_of_byte(b) > self.last)
             .then(|| self.child(b))
             .flatten()
@@ -358,30 +368,39 @@ impl<'a> DatEdges<'a> {
 
 impl<'a> DatNode<'a> {
     #[inline(always)]
-    fn transition_in(&self, units: &[u8], b: u8) -> Option<DatNode<'a>> {
-        let (pos, unit) = DoubleArray::child(units, self.pos, self.unit, b)?;
-        Some(DatNode {
-            dat: self.dat,
-            pos,
-            unit,
-        })
+    fn step(&self, b: u8) -> Option<DatNode<'a>> {
+        let (pos, unit) = DoubleArray::child(self.units, self.pos, self.unit, b)?;
+        Some(DatNode { pos, unit, ..*self })
     }
 }
 
 impl<'a> Node for DatNode<'a> {
     type Edges = DatEdges<'a>;
 
+    #[inline]
     fn transition(&self, unit: u8) -> Option<Self> {
-        self.transition_in(self.dat.units(), unit)
+        self.step(unit)
     }
 
+    #[inline]
+    fn has_edge(&self, b: u8) -> bool {
+        // A leaf's offset bits are its value, so the probed unit means nothing for it; the
+        // read stays in bounds (`unit_in`), and `&` rather than `&&` keeps it branch-free.
+        let l = unit::label_of_byte(b);
+        let c = self.pos ^ unit::offset(self.unit) ^ l;
+        !unit::is_leaf(self.unit) & (unit::label(DoubleArray::unit_in(self.units, c)) == l)
+    }
+
+    #[inline]
     fn value(&self) -> Option<u64> {
-        self.dat.final_value(self.dat.units(), self.pos, self.unit)
+        self.dat.final_value(self.units, self.pos, self.unit)
     }
 
+    #[inline]
     fn edges(&self) -> DatEdges<'a> {
         DatEdges {
             node: *self,
+            links: self.dat.links(),
             last: 0,
             next: 0,
         }
@@ -392,10 +411,12 @@ impl Dictionary for DoubleArray {
     type Node<'a> = DatNode<'a>;
 
     fn root(&self) -> DatNode<'_> {
+        let units = self.units();
         DatNode {
             dat: self,
+            units,
             pos: 0,
-            unit: Self::unit_in(self.units(), 0),
+            unit: Self::unit_in(units, 0),
         }
     }
 
@@ -415,6 +436,24 @@ impl Dictionary for DoubleArray {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `has_edge` answers as `transition` does for every byte at every node, leaves included
+    /// (whose offset bits hold a value, so the unit it reads must not count).
+    #[test]
+    fn has_edge_agrees_with_transition() {
+        let pairs = random_pairs(3, 3000);
+        let d = DoubleArray::from_pairs(pairs.iter().map(|(k, v)| (&k[..], *v))).unwrap();
+        let mut nodes = vec![d.root()];
+        let mut seen = 0;
+        while let Some(n) = nodes.pop() {
+            for b in 0..=255u8 {
+                assert_eq!(n.has_edge(b), n.transition(b).is_some(), "byte {b}");
+            }
+            nodes.extend(n.edges().map(|e| e.1));
+            seen += 1;
+        }
+        assert!(seen > d.len(), "every node visited");
+    }
 
     #[test]
     fn small_set_with_prefixes_and_empty_term() {

@@ -153,10 +153,18 @@ impl Engine for Bits {
         (w.count_ones() == 1).then(|| w.trailing_zeros() as usize)
     }
 
-    fn suffixes(&self, _j: usize, row: &Words, prev: Option<&Words>, pu: u32, out: &mut Vec<u32>) {
+    #[inline]
+    fn suffixes(
+        &self,
+        _j: usize,
+        row: &Words,
+        prev: Option<&Words>,
+        pu: u32,
+        mut each: impl FnMut(u32),
+    ) {
         let mut live = row[self.k] & !(1u64 << self.m());
         while live != 0 {
-            out.push(live.trailing_zeros());
+            each(live.trailing_zeros());
             live &= live - 1;
         }
         if let (Metric::Transposition, Some(prev), true) = (self.metric, prev, self.k > 0) {
@@ -164,7 +172,7 @@ impl Engine for Bits {
             // unit into the node was `query[i + 1]`: the next unit must be `query[i]`.
             let mut start = prev[self.k - 1] & (self.mask(pu) >> 1);
             while start != 0 {
-                out.push(Suffix::SWAP | start.trailing_zeros());
+                each(Suffix::SWAP | start.trailing_zeros());
                 start &= start - 1;
             }
         }

@@ -39,15 +39,16 @@ pub(super) trait Engine {
     fn last(&self, j: usize, row: &Self::Row) -> u8;
     /// The query column of the only cell within budget, if exactly one is.
     fn single_live(&self, j: usize, row: &Self::Row) -> Option<usize>;
-    /// Appends the query suffixes that can still end a term below a node with no budget to
-    /// spare (see [`Band::suffixes`]), encoded as [`Suffix`] values, in no particular order.
+    /// Calls `each` with every query suffix that can still end a term below a node with no
+    /// budget to spare (see [`Band::suffixes`]), encoded as a [`Suffix`] value, in no
+    /// particular order. A callback rather than a list: most suffixes are dropped at once.
     fn suffixes(
         &self,
         j: usize,
         row: &Self::Row,
         prev: Option<&Self::Row>,
         pu: u32,
-        out: &mut Vec<u32>,
+        each: impl FnMut(u32),
     );
 }
 
@@ -94,9 +95,16 @@ impl Engine for Band {
     fn single_live(&self, j: usize, row: &Cells) -> Option<usize> {
         Band::single_live(self, j, &row[..self.width()])
     }
-    fn suffixes(&self, j: usize, row: &Cells, prev: Option<&Cells>, pu: u32, out: &mut Vec<u32>) {
+    fn suffixes(
+        &self,
+        j: usize,
+        row: &Cells,
+        prev: Option<&Cells>,
+        pu: u32,
+        each: impl FnMut(u32),
+    ) {
         let w = self.width();
-        Band::suffixes(self, j, &row[..w], prev.map(|p| &p[..w]), pu, out)
+        Band::suffixes(self, j, &row[..w], prev.map(|p| &p[..w]), pu, each)
     }
 }
 
@@ -241,22 +249,29 @@ impl Band {
     /// reads two rows up). From a live cell of column `i < m`, only `query[i..]` matched
     /// exactly stays within `k`; with transpositions, a cell of `prev` (row `j - 1`, reached by
     /// unit `pu`) still below `k` may finish a swap at the next level and then match the
-    /// rest. Appended to `out` as [`Suffix`] values; a live cell at column `m` is the node's
+    /// rest. Given to `each` as [`Suffix`] values; a live cell at column `m` is the node's
     /// own match, not a suffix.
-    pub fn suffixes(&self, j: usize, row: &[u8], prev: Option<&[u8]>, pu: u32, out: &mut Vec<u32>) {
+    pub fn suffixes(
+        &self,
+        j: usize,
+        row: &[u8],
+        prev: Option<&[u8]>,
+        pu: u32,
+        mut each: impl FnMut(u32),
+    ) {
         let k = self.k as u8;
         let m = self.query.len() as isize;
         for (c, &d) in row.iter().enumerate() {
             let i = j as isize - self.k as isize + c as isize;
             if d <= k && (0..m).contains(&i) {
-                out.push(i as u32);
+                each(i as u32);
             }
         }
         if let (Metric::Transposition, Some(prev)) = (self.metric, prev) {
             for (c, &d) in prev.iter().enumerate() {
                 let i = j as isize - 1 - self.k as isize + c as isize;
                 if d < k && i >= 0 && i + 1 < m && self.query[i as usize + 1] == pu {
-                    out.push(Suffix::SWAP | i as u32);
+                    each(Suffix::SWAP | i as u32);
                 }
             }
         }

@@ -258,13 +258,11 @@ impl<N: Node, E: Engine> Walk<N, E> {
         }
         // Every term below ends a query suffix the row allows, matched exactly.
         let next = self.cands.len() as u32;
-        self.engine.suffixes(
-            frame.depth,
-            &self.rows[f],
-            prev,
-            frame.unit,
-            &mut self.cands,
-        );
+        let cands = &mut self.cands;
+        self.engine
+            .suffixes(frame.depth, &self.rows[f], prev, frame.unit, |e| {
+                cands.push(e)
+            });
         let query = self.engine.query();
         if self.by_suffixes() {
             // Follow each one straight down, with no row and no frame per level.
@@ -436,20 +434,30 @@ impl<N: Node, E: Engine> Walk<N, E> {
         let f = self.frames.len() - 1;
         let depth = self.frames[f].depth + 1;
         let start = self.cands.len();
-        self.engine
-            .suffixes(depth, &row, Some(&self.rows[f]), u, &mut self.cands);
         let (units, query) = (self.opts.units, self.engine.query());
-        // Only the suffixes that end at a term are kept; the frame follows them again as it
+        // Most suffixes fail at their first unit. That first step is tried for all of them
+        // with no branch on its outcome (which no predictor guesses): each suffix is written
+        // at the end of the survivors, which grow by one only if it passed.
+        let cands = &mut self.cands;
+        let mut passed = start;
+        self.engine
+            .suffixes(depth, &row, Some(&self.rows[f]), u, |e| {
+                cands.push(e);
+                cands[passed] = e;
+                passed += usize::from(first_step(units, query, &child, e));
+            });
+        cands.truncate(passed);
+        // Only the survivors that end at a term are kept; the frame follows them again as it
         // reports them (a few per query), rather than holding their end nodes.
         let mut kept = start;
-        for i in start..self.cands.len() {
-            let e = self.cands[i];
+        for i in start..passed {
+            let e = cands[i];
             if follow(units, query, &child, e).is_some_and(|n| n.is_final()) {
-                self.cands[kept] = e;
+                cands[kept] = e;
                 kept += 1;
             }
         }
-        self.cands.truncate(kept);
+        cands.truncate(kept);
         let found = self.found(&child, best, k);
         if kept == start && found.is_none() {
             return None;
@@ -525,17 +533,39 @@ impl<N: Node, E: Engine> Walk<N, E> {
     }
 }
 
+/// Whether the first unit of query suffix `e` leaves `node` (with byte units; in code-point
+/// mode every suffix passes, to be followed in full).
+#[inline]
+fn first_step<N: Node>(units: Units, query: &[u32], node: &N, e: u32) -> bool {
+    units == Units::CodePoints || node.has_edge(Suffix::first(query, e) as u8)
+}
+
 /// The node at the end of query suffix `e` (a [`Suffix`] value) below `node`, if the path
 /// is there.
 #[inline]
 fn follow<N: Node>(units: Units, query: &[u32], node: &N, e: u32) -> Option<N> {
     let (head, tail) = Suffix::units(query, e);
+    // The unit kind is matched once per suffix, not at every step.
+    match units {
+        Units::Bytes => follow_units(node, head, tail, |n, u| n.transition(u as u8)),
+        Units::CodePoints => follow_units(node, head, tail, |n, u| step(units, n, u)),
+    }
+}
+
+/// The node reached from `node` by `head` (if any), then every unit of `tail`, by `step`.
+#[inline(always)]
+fn follow_units<N: Node>(
+    node: &N,
+    head: Option<u32>,
+    tail: &[u32],
+    step: impl Fn(&N, u32) -> Option<N>,
+) -> Option<N> {
     let mut n = match head {
-        Some(u) => step(units, node, u)?,
+        Some(u) => step(node, u)?,
         None => node.clone(),
     };
     for &u in tail {
-        n = step(units, &n, u)?;
+        n = step(&n, u)?;
     }
     Some(n)
 }

@@ -326,23 +326,27 @@ impl Shared {
             .vfs
             .list(&self.dir)
             .map_err(|e| Error::io("list", &self.dir, e))?;
-        let mut removed = false;
-        for name in names {
-            if parse_segment_name(&name).is_some_and(|s| s < seq) {
-                let path = self.dir.join(&name);
-                let len = self
-                    .vfs
-                    .open(&path, false)
-                    .and_then(|f| f.len())
-                    .unwrap_or(0);
-                self.vfs
-                    .remove(&path)
-                    .map_err(|e| Error::io("delete WAL segment", &path, e))?;
-                self.wal_bytes.fetch_sub(len, Ordering::Relaxed);
-                removed = true;
-            }
+        // Oldest first, so a crash part way leaves the newest of them: a run that recovery
+        // reads without a gap (it also copes with any subset; see `open::drop_covered`).
+        let mut below: Vec<u64> = names
+            .iter()
+            .filter_map(|n| parse_segment_name(n))
+            .filter(|&s| s < seq)
+            .collect();
+        below.sort_unstable();
+        for &s in &below {
+            let path = self.dir.join(segment_name(s));
+            let len = self
+                .vfs
+                .open(&path, false)
+                .and_then(|f| f.len())
+                .unwrap_or(0);
+            self.vfs
+                .remove(&path)
+                .map_err(|e| Error::io("delete WAL segment", &path, e))?;
+            self.wal_bytes.fetch_sub(len, Ordering::Relaxed);
         }
-        if removed {
+        if !below.is_empty() {
             self.fsync_dir()?;
         }
         Ok(())

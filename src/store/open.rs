@@ -171,8 +171,44 @@ pub(crate) fn open(dir: &Path, o: Options) -> Result<Arc<Shared>> {
     Ok(shared)
 }
 
+/// The header of segment `seq`, or `None` when it cannot be read as one of this store's.
+fn read_header(s: &Shared, seq: u64) -> Option<SegmentHeader> {
+    let path = s.dir.join(segment_name(seq));
+    let file = s.vfs.open(&path, false).ok()?;
+    let mut head = [0u8; SEGMENT_HEADER];
+    file.read_at(&mut head, 0).ok()?;
+    SegmentHeader::decode(&head)
+        .ok()
+        .filter(|h| h.seq == seq && h.store_id == s.store_id)
+}
+
+/// Removes the segments a later one shows the image covers, and returns the rest.
+///
+/// Why they can exist: a checkpoint deletes every segment below the one it started, and a
+/// crash can cut that deletion short; unlinks need not reach the disk in the order they were
+/// made, so any subset may be left, with gaps between them. The last segment that begins at
+/// or before the checkpoint LSN (`prev_lsn <= slot.lsn`) is where replay starts: every record
+/// of an earlier segment has an LSN at most that `prev_lsn`, so the image holds it.
+fn drop_covered(s: &Shared, seqs: &[u64], slot: Slot) -> Result<usize> {
+    let start = seqs
+        .iter()
+        .rposition(|&q| read_header(s, q).is_some_and(|h| h.prev_lsn <= slot.lsn))
+        .unwrap_or(0);
+    for &q in &seqs[..start] {
+        let path = s.dir.join(segment_name(q));
+        s.vfs
+            .remove(&path)
+            .map_err(|e| Error::io("remove covered WAL segment", &path, e))?;
+    }
+    if start > 0 {
+        s.fsync_dir()?;
+    }
+    Ok(start)
+}
+
 /// Replays the records after the checkpoint LSN; returns the last LSN of the log.
 fn replay(s: &Shared, seqs: &[u64], slot: Slot) -> Result<u64> {
+    let seqs = &seqs[drop_covered(s, seqs, slot)?..];
     let mut last: Option<u64> = None;
     for (i, &seq) in seqs.iter().enumerate() {
         let is_last = i + 1 == seqs.len();

@@ -8,11 +8,12 @@
 static const char *WORDS[] = {"car", "card", "care", "cared", "cars", "cat", "dog", "", "do"};
 #define NWORDS (sizeof(WORDS) / sizeof(WORDS[0]))
 
-static dictenstein_dict *build_words_with_links(bool links) {
+static dictenstein_dict *build_words_with(bool links, uint32_t layout) {
   dictenstein_builder *b = NULL;
   dictenstein_dict *d = NULL;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &b, NULL));
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_set_child_links(b, links, NULL));
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_set_layout(b, layout, NULL));
   for (size_t i = 0; i < NWORDS; i++) {
     CHECK_STATUS(DICTENSTEIN_OK,
                  dictenstein_builder_add(b, (const uint8_t *)WORDS[i], strlen(WORDS[i]), 100 + i, NULL));
@@ -29,7 +30,7 @@ static dictenstein_dict *build_words_with_links(bool links) {
   return d;
 }
 
-static dictenstein_dict *build_words(void) { return build_words_with_links(true); }
+static dictenstein_dict *build_words(void) { return build_words_with(true, DICTENSTEIN_LAYOUT_DEPTH_FIRST); }
 
 static void check_lookups(const dictenstein_dict *d) {
   uint64_t v = 0;
@@ -122,7 +123,7 @@ static uint64_t size_of(const dictenstein_dict *d) {
 /* A trie built without child links answers the same (its children are listed by probing),
    is smaller, and keeps that form through a save and an open. */
 static void test_without_child_links(const dictenstein_dict *with, const char *dir) {
-  dictenstein_dict *d = build_words_with_links(false);
+  dictenstein_dict *d = build_words_with(false, DICTENSTEIN_LAYOUT_DEPTH_FIRST);
   check_lookups(d);
   CHECK(size_of(d) < size_of(with));
   char path[256];
@@ -132,6 +133,34 @@ static void test_without_child_links(const dictenstein_dict *with, const char *d
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_open(path, DICTENSTEIN_OPEN_VERIFY, &opened, NULL));
   check_lookups(opened);
   CHECK(size_of(opened) == size_of(d));
+  dictenstein_dict_free(opened);
+  dictenstein_dict_free(d);
+  unlink(path);
+}
+
+/* A trie laid out level by level answers the same, lists the same terms in the same order,
+   and reads back from its file. */
+static void test_level_order(const char *dir) {
+  dictenstein_dict *d = build_words_with(true, DICTENSTEIN_LAYOUT_LEVEL_ORDER);
+  check_lookups(d);
+  char path[256];
+  snprintf(path, sizeof path, "%s/level.dat", dir);
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_save(d, path, NULL));
+  dictenstein_dict *opened = NULL;
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_open(path, DICTENSTEIN_OPEN_VERIFY, &opened, NULL));
+  check_lookups(opened);
+  dictenstein_cursor *c = NULL;
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_prefix_cursor(opened, (const uint8_t *)"car", 3, &c, NULL));
+  const char *want[] = {"car", "card", "care", "cared", "cars"};
+  const uint8_t *t;
+  size_t tl;
+  uint64_t v;
+  for (size_t i = 0; i < 5; i++) {
+    CHECK_STATUS(DICTENSTEIN_OK, dictenstein_cursor_next(c, &t, &tl, &v, NULL));
+    CHECK(tl == strlen(want[i]) && memcmp(t, want[i], tl) == 0);
+  }
+  CHECK_STATUS(DICTENSTEIN_END, dictenstein_cursor_next(c, &t, &tl, &v, NULL));
+  dictenstein_cursor_free(c);
   dictenstein_dict_free(opened);
   dictenstein_dict_free(d);
   unlink(path);
@@ -195,6 +224,7 @@ int main(void) {
   dictenstein_builder_free(b);
 
   test_without_child_links(d, dir);
+  test_level_order(dir);
 
   dictenstein_dict_free(opened);
   dictenstein_dict_free(d);

@@ -49,9 +49,17 @@ static void null_arguments(dictenstein_dict *d) {
   st = dictenstein_builder_set_child_links(b, false, &err);
   CHECK(st == DICTENSTEIN_UNSUPPORTED);
   check_error_object(st, err, "double-array");
+  /* So is the layout; a NULL builder or an unknown layout is refused first. */
+  CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_set_layout(NULL, DICTENSTEIN_LAYOUT_LEVEL_ORDER, NULL));
+  st = dictenstein_builder_set_layout(b, DICTENSTEIN_LAYOUT_LEVEL_ORDER, &err);
+  CHECK(st == DICTENSTEIN_UNSUPPORTED);
+  check_error_object(st, err, "double-array");
   dictenstein_builder_free(b);
   b = NULL;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_new(DICTENSTEIN_KIND_DOUBLE_ARRAY, &b, NULL));
+  st = dictenstein_builder_set_layout(b, 2, &err);
+  CHECK(st == DICTENSTEIN_INVALID_ARGUMENT);
+  check_error_object(st, err, "layout");
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_add(b, NULL, 3, 1, NULL));
   CHECK_STATUS(DICTENSTEIN_INVALID_ARGUMENT, dictenstein_builder_add(b, (const uint8_t *)"a", SIZE_MAX, 1, NULL));
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_builder_add(b, NULL, 0, 5, NULL)); /* the empty term */

@@ -56,6 +56,18 @@
 #define DICTENSTEIN_KIND_STORE 5
 
 /**
+ * Double-array layout for `dictenstein_builder_set_layout`: depth first (the default;
+ * fastest exact lookups).
+ */
+#define DICTENSTEIN_LAYOUT_DEPTH_FIRST 0
+
+/**
+ * Double-array layout for `dictenstein_builder_set_layout`: level by level (fuzzy search
+ * about 11% faster, exact lookups about 20% slower; tries of up to 2^21 units).
+ */
+#define DICTENSTEIN_LAYOUT_LEVEL_ORDER 1
+
+/**
  * Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
  */
 #define DICTENSTEIN_OPEN_VERIFY 1
@@ -539,6 +551,33 @@ dictenstein_status dictenstein_builder_add(struct dictenstein_builder *builder,
 dictenstein_status dictenstein_builder_set_child_links(struct dictenstein_builder *builder,
                                                        bool enabled,
                                                        struct dictenstein_error **error);
+
+/**
+ * Chooses where the double-array trie this builder makes puts its nodes.
+ * `DICTENSTEIN_LAYOUT_DEPTH_FIRST` (the default) keeps each node's subtree after it, so the
+ * units one exact lookup reads lie close together: the fastest lookups.
+ * `DICTENSTEIN_LAYOUT_LEVEL_ORDER` puts the trie level by level, so the nodes near the root
+ * that every fuzzy query walks lie together and stay cached between queries: in our
+ * benchmarks fuzzy search at distance 2 on English words runs about 11% faster and exact
+ * lookups about 20% slower. Level order applies to tries of up to 2^21 units (about 12 MiB
+ * with child links); a larger trie is built depth first. The file format and every answer
+ * are the same either way, and `dictenstein_dict_open` reads both.
+ *
+ * Parameters: `builder`: the builder. `layout`: a `DICTENSTEIN_LAYOUT_*` constant. `error`:
+ * optional error details.
+ * Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for a NULL builder or an unknown
+ * layout; DICTENSTEIN_UNSUPPORTED when the builder makes another kind (only the double-array
+ * trie has a layout to choose); the builder is unchanged on any error.
+ * Memory: nothing is allocated. The choice applies to every later
+ * `dictenstein_builder_finish` of this builder.
+ * Threads: one thread at a time per builder.
+ *
+ * # Safety
+ * `builder` must be NULL or a live builder; `error` must be NULL or writable.
+ */
+dictenstein_status dictenstein_builder_set_layout(struct dictenstein_builder *builder,
+                                                  uint32_t layout,
+                                                  struct dictenstein_error **error);
 
 /**
  * Builds the dictionary from everything added so far. The builder is left empty and may be

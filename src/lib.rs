@@ -17,7 +17,7 @@ pub mod store;
 pub mod walk;
 
 pub use art::{Art, ArtView};
-pub use dat::{DoubleArray, DoubleArrayBuilder};
+pub use dat::{DoubleArray, DoubleArrayBuilder, Layout};
 pub use dawg::{Dawg, DawgFile};
 pub use dict::{Dictionary, MutableDictionary, Node, MAX_TERM_LEN};
 pub use error::{Error, FormatError, Result};

@@ -3,8 +3,8 @@
 //! Backends join by adding a `build_*` function and a proptest below.
 
 use dictenstein::{
-    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, MutableDictionary, SamFile,
-    SuffixAutomaton,
+    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, Layout, MutableDictionary,
+    SamFile, SuffixAutomaton,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -112,12 +112,12 @@ fn range_bounds_past_the_longest_term() {
 }
 
 fn build_dat(pairs: &[(Vec<u8>, u64)]) -> DoubleArray {
-    build_dat_with(pairs, true)
+    build_dat_with(pairs, true, Layout::DepthFirst)
 }
 
-fn build_dat_with(pairs: &[(Vec<u8>, u64)], links: bool) -> DoubleArray {
+fn build_dat_with(pairs: &[(Vec<u8>, u64)], links: bool, layout: Layout) -> DoubleArray {
     let mut b = DoubleArrayBuilder::new();
-    b.child_links(links);
+    b.child_links(links).layout(layout);
     for (k, v) in pairs {
         b.add(k, *v).unwrap();
     }
@@ -176,9 +176,12 @@ proptest! {
         copy.verify().unwrap();
         check_against_model(&copy, &model, &probes);
         // Built without child links, it lists children by probing: the same answers.
-        let compact = build_dat_with(&pairs, false);
+        let compact = build_dat_with(&pairs, false, Layout::DepthFirst);
         prop_assert!(!compact.has_child_links());
         check_against_model(&compact, &model, &all_probes);
+        // Laid out level by level: the same answers.
+        let level = build_dat_with(&pairs, true, Layout::LevelOrder);
+        check_against_model(&level, &model, &all_probes);
     }
 }
 

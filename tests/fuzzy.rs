@@ -4,7 +4,7 @@
 
 use dictenstein::fuzzy::{decode, unit_distance, FuzzyOptions, Metric, Units, MAX_DISTANCE};
 use dictenstein::{
-    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, FuzzyMatch, SamFile,
+    Art, Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, FuzzyMatch, Layout, SamFile,
     SuffixAutomaton,
 };
 use proptest::prelude::*;
@@ -52,12 +52,12 @@ fn check<D: Dictionary>(name: &str, d: &D, model: &Model, query: &[u8], o: &Fuzz
 }
 
 fn build_dat(model: &Model) -> DoubleArray {
-    build_dat_with(model, true)
+    build_dat_with(model, true, Layout::DepthFirst)
 }
 
-fn build_dat_with(model: &Model, links: bool) -> DoubleArray {
+fn build_dat_with(model: &Model, links: bool, layout: Layout) -> DoubleArray {
     let mut b = DoubleArrayBuilder::new();
-    b.child_links(links);
+    b.child_links(links).layout(layout);
     for (k, v) in model {
         b.add(k, *v).unwrap();
     }
@@ -68,8 +68,10 @@ fn build_dat_with(model: &Model, links: bool) -> DoubleArray {
 fn check_all_backends(model: &Model, query: &[u8], o: &FuzzyOptions) {
     let dat = build_dat(model);
     check("double-array trie", &dat, model, query, o);
-    let compact = build_dat_with(model, false);
+    let compact = build_dat_with(model, false, Layout::DepthFirst);
     check("double-array trie without links", &compact, model, query, o);
+    let level = build_dat_with(model, true, Layout::LevelOrder);
+    check("double-array trie in level order", &level, model, query, o);
     let dawg = Dawg::from_pairs(model.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap();
     check("DAWG", &dawg, model, query, o);
     let file = DawgFile::from_vec(dawg.to_file_bytes().unwrap()).unwrap();

@@ -310,6 +310,30 @@ func (b *Builder) SetChildLinks(enabled bool) error {
 	return check(C.dictenstein_builder_set_child_links(b.h, C.bool(enabled), &cerr), &cerr)
 }
 
+// Layout is where a double-array trie puts its nodes, as DICTENSTEIN_LAYOUT_* in dictenstein.h.
+type Layout uint32
+
+const (
+	// LayoutDepthFirst keeps each node's subtree after it: the fastest exact lookups (the default).
+	LayoutDepthFirst Layout = C.DICTENSTEIN_LAYOUT_DEPTH_FIRST
+	// LayoutLevelOrder puts the trie level by level: fuzzy search about 11% faster, exact
+	// lookups about 20% slower. Tries of more than 2^21 units are built depth first.
+	LayoutLevelOrder Layout = C.DICTENSTEIN_LAYOUT_LEVEL_ORDER
+)
+
+// SetLayout chooses where the double-array trie puts its nodes (see Layout); the answers and
+// the file format are the same either way. Other kinds have no layout to choose: the error
+// then has status StatusUnsupported; an unknown layout gives StatusInvalidArgument.
+func (b *Builder) SetLayout(layout Layout) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.h == nil {
+		return ErrClosed
+	}
+	var cerr *C.dictenstein_error
+	return check(C.dictenstein_builder_set_layout(b.h, C.uint32_t(layout), &cerr), &cerr)
+}
+
 // Finish builds the dictionary. The builder is spent afterwards (Add returns an error).
 func (b *Builder) Finish() (*Dict, error) {
 	b.mu.Lock()

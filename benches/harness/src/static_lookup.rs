@@ -6,7 +6,7 @@ use crate::data::Dataset;
 use crate::measure::{live_heap, ns_per, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
-use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder};
+use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, Layout};
 use fst::{IntoStreamer, Streamer};
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
@@ -125,7 +125,8 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
     let mut sec = Section::new(format!("Static lookup: {}", data.name));
     sec.about(format!(
         "{} distinct keys, {:.1} bytes per key on average. Ours: the double-array trie (a u64 value \
-         per key), the same trie built without child links, and the minimal DAWG's saved form. \
+         per key), the same trie built without child links or laid out level by level, and the \
+         minimal DAWG's saved form. \
          darts-clone, yada, crawdad and fst's Map store each key's index as its value; fst's Set \
          and our DAWG store the set (value 0).",
         n,
@@ -143,6 +144,20 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             b.add(k, i as u64).unwrap();
         }
         b.finish().unwrap()
+    };
+    // The same trie laid out level by level (a builder option for faster fuzzy search).
+    let level = {
+        let mut b = DoubleArrayBuilder::new();
+        b.layout(Layout::LevelOrder);
+        for (i, k) in keys.iter().enumerate() {
+            b.add(k, i as u64).unwrap();
+        }
+        b.finish().unwrap()
+    };
+    let level_name = if level.unit_count() <= 1 << 21 {
+        "double-array trie in level order"
+    } else {
+        "double-array trie in level order (too large: built depth first)"
     };
     let (darts, darts_build) = build(ctx, || Darts::build(&keys));
     let (yada, yada_build) = build(ctx, || {
@@ -225,6 +240,12 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             "double-array trie without child links",
             per_key(compact.size_bytes()),
         ),
+        vec![("darts-clone", per_key(darts.bytes()))],
+    );
+    sec.compare(
+        "size",
+        Unit::BytesPerKey,
+        (level_name, per_key(level.size_bytes())),
         vec![("darts-clone", per_key(darts.bytes()))],
     );
     sec.compare(
@@ -316,6 +337,15 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             (
                 "double-array trie without child links",
                 lookups(ctx, qs, found, |q| compact.get(q).is_some()).into(),
+            ),
+            vec![("darts-clone", darts_time.into())],
+        );
+        sec.compare(
+            label,
+            Unit::Ns,
+            (
+                level_name,
+                lookups(ctx, qs, found, |q| level.get(q).is_some()).into(),
             ),
             vec![("darts-clone", darts_time.into())],
         );

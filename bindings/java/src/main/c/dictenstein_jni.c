@@ -140,6 +140,12 @@ JNIEXPORT void JNICALL Java_dictenstein_Native_builderSetChildLinks(JNIEnv *env,
   ok(env, dictenstein_builder_set_child_links(PTR(dictenstein_builder, b), enabled == JNI_TRUE, &err), &err);
 }
 
+JNIEXPORT void JNICALL Java_dictenstein_Native_builderSetLayout(JNIEnv *env, jclass cls, jlong b, jint layout) {
+  UNUSED;
+  dictenstein_error *err = NULL;
+  ok(env, dictenstein_builder_set_layout(PTR(dictenstein_builder, b), (uint32_t)layout, &err), &err);
+}
+
 JNIEXPORT jlong JNICALL Java_dictenstein_Native_builderFinish(JNIEnv *env, jclass cls, jlong b) {
   UNUSED;
   dictenstein_dict *d = NULL;

@@ -44,6 +44,15 @@ public final class Dict extends Handle {
      * each node. Other kinds have no such links: false throws UNSUPPORTED for them.
      */
     public static Dict build(Kind kind, List<byte[]> terms, long[] values, boolean childLinks) {
+        return build(kind, terms, values, childLinks, Layout.DEPTH_FIRST);
+    }
+
+    /**
+     * As {@link #build(Kind, List, long[], boolean)}, with the double-array trie laid out as
+     * layout asks (the answers and the file format are the same either way). Other kinds have
+     * no layout: anything but DEPTH_FIRST throws UNSUPPORTED for them.
+     */
+    public static Dict build(Kind kind, List<byte[]> terms, long[] values, boolean childLinks, Layout layout) {
         if (terms.size() != values.length) {
             throw new IllegalArgumentException(terms.size() + " terms but " + values.length + " values");
         }
@@ -51,6 +60,9 @@ public final class Dict extends Handle {
         try {
             if (!childLinks) {
                 Native.builderSetChildLinks(b, false);
+            }
+            if (layout != Layout.DEPTH_FIRST) {
+                Native.builderSetLayout(b, layout.code);
             }
             for (int i = 0; i < values.length; i++) {
                 Native.builderAdd(b, terms.get(i), values[i]);

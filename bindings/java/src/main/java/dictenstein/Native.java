@@ -21,6 +21,7 @@ final class Native {
     static native long builderNew(int kind);
     static native void builderAdd(long b, byte[] term, long value);
     static native void builderSetChildLinks(long b, boolean enabled);
+    static native void builderSetLayout(long b, int layout);
     static native long builderFinish(long b);
     static native void builderFree(long b);
 

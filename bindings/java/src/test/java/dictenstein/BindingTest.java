@@ -116,8 +116,15 @@ public final class BindingTest {
             equal(terms(compact.prefix(b("hel"))), terms(full.prefix(b("hel"))), "prefix without child links");
             equal(compact.get("help").getAsLong(), 2L, "get without child links");
         }
+        try (Dict full = Dict.build(Kind.DOUBLE_ARRAY, words, values);
+                Dict level = Dict.build(Kind.DOUBLE_ARRAY, words, values, true, Layout.LEVEL_ORDER)) {
+            equal(terms(level.prefix(b("hel"))), terms(full.prefix(b("hel"))), "prefix in level order");
+            equal(level.get("help").getAsLong(), 2L, "get in level order");
+        }
         throwsStatus(Status.UNSUPPORTED, "child links on a DAWG",
                 () -> Dict.build(Kind.DAWG, words, values, false));
+        throwsStatus(Status.UNSUPPORTED, "a layout for a DAWG",
+                () -> Dict.build(Kind.DAWG, words, values, true, Layout.LEVEL_ORDER));
         throwsStatus(Status.TERM_TOO_LONG, "long term", () -> Dict.build(Kind.DOUBLE_ARRAY, "x".repeat(70_000)));
         throwsStatus(Status.INVALID_ARGUMENT, "fuzzy distance 9",
                 () -> Dict.build(Kind.DAWG, WORDS).fuzzy(b("x"), new FuzzyOptions().maxDistance(9)));

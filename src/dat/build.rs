@@ -2,9 +2,9 @@
 //!
 //! Nodes are laid out depth first, or level by level on request ([`Layout`]). For each
 //! internal node we choose a base `B` such that every child slot `B ^ label` is free and no
-//! other node uses `B`; distinct bases are what makes the label alone a sufficient check. Only the last [`OPEN_BLOCKS`] blocks are searched
-//! for free slots (older blocks are closed and their holes stay free), which keeps the build
-//! linear in the number of nodes.
+//! other node uses `B`; distinct bases are what makes the label alone a sufficient check.
+//! Only the last [`OPEN_BLOCKS`] blocks are searched for free slots (older blocks are closed
+//! and their holes stay free), which keeps the build linear in the number of nodes.
 
 use super::layout::{self, LINK_FIRST, LINK_NEXT};
 use super::unit::{self, BLOCK, DATA_MAX, FREE_LABEL, MAX_UNITS, SUPERBLOCK_SHIFT};

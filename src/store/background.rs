@@ -327,7 +327,7 @@ impl Shared {
             .list(&self.dir)
             .map_err(|e| Error::io("list", &self.dir, e))?;
         // Oldest first, so a crash part way leaves the newest of them: a run that recovery
-        // reads without a gap (it also copes with any subset; see `open::drop_covered`).
+        // reads without a gap (it also copes with any subset; see `open::skip_covered`).
         let mut below: Vec<u64> = names
             .iter()
             .filter_map(|n| parse_segment_name(n))

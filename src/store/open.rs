@@ -182,25 +182,33 @@ fn read_header(s: &Shared, seq: u64) -> Option<SegmentHeader> {
         .filter(|h| h.seq == seq && h.store_id == s.store_id)
 }
 
-/// Removes the segments a later one shows the image covers, and returns the rest.
+/// Skips the segments a later one shows the image covers, removing those that are this
+/// store's, and returns where replay starts in `seqs`.
 ///
 /// Why they can exist: a checkpoint deletes every segment below the one it started, and a
 /// crash can cut that deletion short; unlinks need not reach the disk in the order they were
 /// made, so any subset may be left, with gaps between them. The last segment that begins at
 /// or before the checkpoint LSN (`prev_lsn <= slot.lsn`) is where replay starts: every record
-/// of an earlier segment has an LSN at most that `prev_lsn`, so the image holds it.
-fn drop_covered(s: &Shared, seqs: &[u64], slot: Slot) -> Result<usize> {
+/// of an earlier segment has an LSN at most that `prev_lsn`, so the image holds it. A file
+/// that does not read as one of this store's segments is left alone (nothing is read from it
+/// either): deleting what we cannot identify would be worse than keeping it.
+fn skip_covered(s: &Shared, seqs: &[u64], slot: Slot) -> Result<usize> {
     let start = seqs
         .iter()
         .rposition(|&q| read_header(s, q).is_some_and(|h| h.prev_lsn <= slot.lsn))
         .unwrap_or(0);
-    for &q in &seqs[..start] {
+    let mut removed = false;
+    for &q in seqs[..start]
+        .iter()
+        .filter(|&&q| read_header(s, q).is_some())
+    {
         let path = s.dir.join(segment_name(q));
         s.vfs
             .remove(&path)
             .map_err(|e| Error::io("remove covered WAL segment", &path, e))?;
+        removed = true;
     }
-    if start > 0 {
+    if removed {
         s.fsync_dir()?;
     }
     Ok(start)
@@ -208,7 +216,7 @@ fn drop_covered(s: &Shared, seqs: &[u64], slot: Slot) -> Result<usize> {
 
 /// Replays the records after the checkpoint LSN; returns the last LSN of the log.
 fn replay(s: &Shared, seqs: &[u64], slot: Slot) -> Result<u64> {
-    let seqs = &seqs[drop_covered(s, seqs, slot)?..];
+    let seqs = &seqs[skip_covered(s, seqs, slot)?..];
     let mut last: Option<u64> = None;
     for (i, &seq) in seqs.iter().enumerate() {
         let is_last = i + 1 == seqs.len();

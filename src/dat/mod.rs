@@ -23,12 +23,14 @@ use layout::{LINK_FIRST, LINK_NEXT};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Layout {
     /// Each node's subtree after it (the default): the units one exact lookup reads lie close
-    /// together, which makes lookups fastest.
+    /// together.
     #[default]
     DepthFirst,
     /// Level by level: the nodes near the root, which every fuzzy query walks, lie together
-    /// and stay in cache from one query to the next. In our benchmarks fuzzy search at
-    /// distance 2 on English words runs about 11% faster and exact lookups about 20% slower.
+    /// and stay in cache from one query to the next. Fuzzy search at distance 2 on English
+    /// words ran 11-18% faster on the two machines we measured; exact lookups ran about 20%
+    /// slower on one and no slower on the other, so measure on yours (`scripts/bench.sh`
+    /// reports both layouts side by side).
     /// Only tries that fit in 2^21 units (about 12 MiB with child links; English words need
     /// a third of that) are laid out this way: parents far behind the frontier would waste
     /// space, so a larger trie is built depth first.

@@ -25,11 +25,11 @@ pub const DICTENSTEIN_KIND_SUFFIX_AUTOMATON: u32 = 4;
 /// by `dictenstein_dict_new` or a builder; written through the store API).
 pub const DICTENSTEIN_KIND_STORE: u32 = 5;
 
-/// Double-array layout for `dictenstein_builder_set_layout`: depth first (the default;
-/// fastest exact lookups).
+/// Double-array layout for `dictenstein_builder_set_layout`: depth first (the default; each
+/// lookup's units lie close together).
 pub const DICTENSTEIN_LAYOUT_DEPTH_FIRST: u32 = 0;
-/// Double-array layout for `dictenstein_builder_set_layout`: level by level (fuzzy search
-/// about 11% faster, exact lookups about 20% slower; tries of up to 2^21 units).
+/// Double-array layout for `dictenstein_builder_set_layout`: level by level (faster fuzzy
+/// search, exact lookups up to 20% slower; tries of up to 2^21 units).
 pub const DICTENSTEIN_LAYOUT_LEVEL_ORDER: u32 = 1;
 
 /// Flag for `dictenstein_dict_open`: also check the body checksum (O(file size)).

@@ -123,18 +123,23 @@ impl AnyBuilder {
         }
     }
 
-    /// Chooses whether a double-array trie gets its child links; other kinds have none.
-    pub fn set_child_links(&mut self, on: bool) -> Result<()> {
+    /// The double-array builder, for one of its options (`operation` names it); other kinds
+    /// have none of them.
+    fn dat_option(&mut self, operation: &'static str) -> Result<&mut DoubleArrayBuilder> {
         match self {
-            AnyBuilder::DoubleArray(b) => {
-                b.child_links(on);
-                Ok(())
-            }
+            AnyBuilder::DoubleArray(b) => Ok(b),
             AnyBuilder::Pairs(kind, _) => Err(Error::Unsupported {
-                operation: "choosing child links (an option of the double-array trie)",
+                operation,
                 backend: kind.name(),
             }),
         }
+    }
+
+    /// Chooses whether a double-array trie gets its child links; other kinds have none.
+    pub fn set_child_links(&mut self, on: bool) -> Result<()> {
+        self.dat_option("choosing child links (an option of the double-array trie)")?
+            .child_links(on);
+        Ok(())
     }
 
     /// Chooses a double-array trie's layout (`DICTENSTEIN_LAYOUT_*`); other kinds have none.
@@ -144,16 +149,9 @@ impl AnyBuilder {
             DICTENSTEIN_LAYOUT_LEVEL_ORDER => Layout::LevelOrder,
             other => return Err(Error::invalid("layout", format!("unknown layout {other}"))),
         };
-        match self {
-            AnyBuilder::DoubleArray(b) => {
-                b.layout(layout);
-                Ok(())
-            }
-            AnyBuilder::Pairs(kind, _) => Err(Error::Unsupported {
-                operation: "choosing a layout (an option of the double-array trie)",
-                backend: kind.name(),
-            }),
-        }
+        self.dat_option("choosing a layout (an option of the double-array trie)")?
+            .layout(layout);
+        Ok(())
     }
 
     pub fn add(&mut self, term: &[u8], value: u64) -> Result<()> {

@@ -193,14 +193,16 @@ fn read_header(s: &Shared, seq: u64) -> Option<SegmentHeader> {
 /// that does not read as one of this store's segments is left alone (nothing is read from it
 /// either): deleting what we cannot identify would be worse than keeping it.
 fn skip_covered(s: &Shared, seqs: &[u64], slot: Slot) -> Result<usize> {
-    let start = seqs
+    let headers: Vec<Option<SegmentHeader>> = seqs.iter().map(|&q| read_header(s, q)).collect();
+    let start = headers
         .iter()
-        .rposition(|&q| read_header(s, q).is_some_and(|h| h.prev_lsn <= slot.lsn))
+        .rposition(|h| h.is_some_and(|h| h.prev_lsn <= slot.lsn))
         .unwrap_or(0);
     let mut removed = false;
-    for &q in seqs[..start]
+    for (&q, _) in seqs
         .iter()
-        .filter(|&&q| read_header(s, q).is_some())
+        .zip(&headers[..start])
+        .filter(|(_, h)| h.is_some())
     {
         let path = s.dir.join(segment_name(q));
         s.vfs

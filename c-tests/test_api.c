@@ -120,6 +120,18 @@ static uint64_t size_of(const dictenstein_dict *d) {
   return size;
 }
 
+/* Saves `d` as `dir`/`name` (path written to `path`), opens it again with every checksum
+   verified, and checks the reopened copy's lookups. */
+static dictenstein_dict *save_and_reopen(const dictenstein_dict *d, const char *dir, const char *name,
+                                         char *path, size_t path_len) {
+  snprintf(path, path_len, "%s/%s", dir, name);
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_save(d, path, NULL));
+  dictenstein_dict *opened = NULL;
+  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_open(path, DICTENSTEIN_OPEN_VERIFY, &opened, NULL));
+  check_lookups(opened);
+  return opened;
+}
+
 /* A trie built without child links answers the same (its children are listed by probing),
    is smaller, and keeps that form through a save and an open. */
 static void test_without_child_links(const dictenstein_dict *with, const char *dir) {
@@ -127,11 +139,7 @@ static void test_without_child_links(const dictenstein_dict *with, const char *d
   check_lookups(d);
   CHECK(size_of(d) < size_of(with));
   char path[256];
-  snprintf(path, sizeof path, "%s/compact.dat", dir);
-  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_save(d, path, NULL));
-  dictenstein_dict *opened = NULL;
-  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_open(path, DICTENSTEIN_OPEN_VERIFY, &opened, NULL));
-  check_lookups(opened);
+  dictenstein_dict *opened = save_and_reopen(d, dir, "compact.dat", path, sizeof path);
   CHECK(size_of(opened) == size_of(d));
   dictenstein_dict_free(opened);
   dictenstein_dict_free(d);
@@ -144,11 +152,7 @@ static void test_level_order(const char *dir) {
   dictenstein_dict *d = build_words_with(true, DICTENSTEIN_LAYOUT_LEVEL_ORDER);
   check_lookups(d);
   char path[256];
-  snprintf(path, sizeof path, "%s/level.dat", dir);
-  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_save(d, path, NULL));
-  dictenstein_dict *opened = NULL;
-  CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_open(path, DICTENSTEIN_OPEN_VERIFY, &opened, NULL));
-  check_lookups(opened);
+  dictenstein_dict *opened = save_and_reopen(d, dir, "level.dat", path, sizeof path);
   dictenstein_cursor *c = NULL;
   CHECK_STATUS(DICTENSTEIN_OK, dictenstein_dict_prefix_cursor(opened, (const uint8_t *)"car", 3, &c, NULL));
   const char *want[] = {"car", "card", "care", "cared", "cars"};

@@ -15,6 +15,7 @@ use crate::format::le_u64;
 use std::path::Path;
 use unit::LeafValue;
 
+use build::LEVEL_ORDER_UNITS;
 pub(crate) use layout::HEADER_LEN;
 use layout::{LINK_FIRST, LINK_NEXT};
 
@@ -35,6 +36,15 @@ pub enum Layout {
     /// parents far behind the frontier would waste space, so a larger trie is built depth
     /// first.
     LevelOrder,
+}
+
+impl Layout {
+    /// The most units a trie laid out in [`Layout::LevelOrder`] may have (2^21); a larger one
+    /// is built depth first, so a trie with more units than this is depth first. (A function
+    /// rather than a constant: cbindgen would export a public constant into the C header.)
+    pub const fn level_order_max_units() -> u64 {
+        LEVEL_ORDER_UNITS
+    }
 }
 
 /// Collects terms and values, then builds a [`DoubleArray`].
@@ -649,7 +659,8 @@ mod tests {
         assert!(DoubleArray::from_vec(depth.clone()).unwrap().unit_count() as u64 > limit);
         let fallback = build::build_within(&keys, true, Layout::LevelOrder, limit).unwrap();
         assert!(fallback == depth, "the fallback is the depth-first image");
-        let level = build::build_within(&keys, true, Layout::LevelOrder, 1 << 21).unwrap();
+        let level =
+            build::build_within(&keys, true, Layout::LevelOrder, LEVEL_ORDER_UNITS).unwrap();
         assert!(level != depth, "within the limit, level order is used");
     }
 

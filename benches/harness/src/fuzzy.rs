@@ -87,7 +87,7 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
     let dat = DoubleArray::from_pairs(pairs.iter().map(|(w, c)| (&w[..], *c))).unwrap();
     let dat_build = t.elapsed().as_secs_f64() * 1e3;
     // The same trie laid out level by level (a builder option): the shallow levels every
-    // query walks lie together and stay cached across queries; exact lookups get slower.
+    // query walks lie together and stay cached across queries.
     let level = {
         let mut b = DoubleArrayBuilder::new();
         b.layout(Layout::LevelOrder);

@@ -106,6 +106,17 @@ fn build<T>(ctx: &Ctx, mut f: impl FnMut() -> T) -> (T, Sample) {
     (kept.expect("built at least once"), s)
 }
 
+/// The double-array trie of `keys` (each key's index as its value), built with the builder
+/// options `set` chooses.
+fn built_with(keys: &[Vec<u8>], set: impl FnOnce(&mut DoubleArrayBuilder)) -> DoubleArray {
+    let mut b = DoubleArrayBuilder::new();
+    set(&mut b);
+    for (i, k) in keys.iter().enumerate() {
+        b.add(k, i as u64).unwrap();
+    }
+    b.finish().unwrap()
+}
+
 /// Heap bytes a structure keeps, measured as the growth of the live heap across its build.
 fn heap_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let before = live_heap();
@@ -137,24 +148,14 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
         DoubleArray::from_pairs(keys.iter().enumerate().map(|(i, k)| (&k[..], i as u64))).unwrap()
     });
     // The same trie without child links (a builder option): smaller, same lookups.
-    let compact = {
-        let mut b = DoubleArrayBuilder::new();
+    let compact = built_with(&keys, |b| {
         b.child_links(false);
-        for (i, k) in keys.iter().enumerate() {
-            b.add(k, i as u64).unwrap();
-        }
-        b.finish().unwrap()
-    };
+    });
     // The same trie laid out level by level (a builder option for faster fuzzy search).
-    let level = {
-        let mut b = DoubleArrayBuilder::new();
+    let level = built_with(&keys, |b| {
         b.layout(Layout::LevelOrder);
-        for (i, k) in keys.iter().enumerate() {
-            b.add(k, i as u64).unwrap();
-        }
-        b.finish().unwrap()
-    };
-    let level_name = if level.unit_count() <= 1 << 21 {
+    });
+    let level_name = if level.unit_count() <= Layout::level_order_max_units() {
         "double-array trie in level order"
     } else {
         "double-array trie in level order (too large: built depth first)"

@@ -154,6 +154,10 @@ impl Engine for Bits {
     }
 
     #[inline]
+    fn in_query(&self, u: u32) -> bool {
+        self.mask(u) != 0
+    }
+
     fn suffixes(
         &self,
         _j: usize,

@@ -39,6 +39,10 @@ pub(super) trait Engine {
     fn last(&self, j: usize, row: &Self::Row) -> u8;
     /// The query column of the only cell within budget, if exactly one is.
     fn single_live(&self, j: usize, row: &Self::Row) -> Option<usize>;
+    /// Whether unit `u` occurs in the query. A unit that does not gives the same child row
+    /// and the same suffixes as any other such unit (the recurrences see a unit only
+    /// through its matches).
+    fn in_query(&self, u: u32) -> bool;
     /// Calls `each` with every query suffix that can still end a term below a node with no
     /// budget to spare (see [`Band::suffixes`]), encoded as a [`Suffix`] value, in no
     /// particular order. A callback rather than a list: most suffixes are dropped at once.
@@ -94,6 +98,9 @@ impl Engine for Band {
     }
     fn single_live(&self, j: usize, row: &Cells) -> Option<usize> {
         Band::single_live(self, j, &row[..self.width()])
+    }
+    fn in_query(&self, u: u32) -> bool {
+        self.query.contains(&u)
     }
     fn suffixes(
         &self,

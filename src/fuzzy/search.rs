@@ -3,12 +3,15 @@
 //! `row.rs` and `bits.rs`) and abandons a branch as soon as every cell of its row exceeds the
 //! budget.
 //!
-//! Two things keep it fast. A node whose row has no budget to spare (every live cell already
+//! Three things keep it fast. A node whose row has no budget to spare (every live cell already
 //! equals `k`) can only be extended by matches: every term below it ends a query suffix that
 //! a live cell allows (see `Band::suffixes`), so the walk follows those suffixes straight
 //! down (`enter_suffixes`) and only the nodes within `k - 1` edits of a query prefix are
-//! listed child by child. And memory is a row, a unit and an edge iterator per level, so
-//! results stream without being collected.
+//! listed child by child. A node exactly `k - 1` edits away has most of those children:
+//! there every child is sorted out before any is entered (`pick`), sharing one row among the
+//! children whose unit is not in the query and following all their suffixes together, so
+//! that their cache misses overlap. And memory is a row, a unit and an edge iterator per
+//! level, so results stream without being collected.
 //!
 //! Ordered searches run one pass per distance `0, 1, ..= k`, each reporting only the terms at
 //! exactly that distance; within a pass the walk goes in byte order, so results come sorted by
@@ -42,8 +45,32 @@ enum Kids<N: Node> {
         next: u32,
         end: u32,
     },
+    /// Only the children `picked[next..end]` (by unit, ascending) of a node one edit short of
+    /// its budget: the others were found dead before any was entered (see `Walk::pick`).
+    Picked { start: u32, next: u32, end: u32 },
     /// None (the depth limit).
     Done,
+}
+
+/// A query suffix being followed below one child, one unit per round (see `Walk::pick`).
+struct Trail<N> {
+    /// The child's index in `picked`.
+    child: u32,
+    /// The suffix, a [`Suffix`] value.
+    e: u32,
+    /// Where the trail is: the child, then the node after each unit followed so far.
+    node: N,
+}
+
+impl<N> Trail<N> {
+    /// Unit `step` of the trail's suffix; `None` past its end.
+    fn unit(&self, query: &[u32], step: usize) -> Option<u32> {
+        match Suffix::units(query, self.e) {
+            (Some(head), _) if step == 0 => Some(head),
+            (Some(_), tail) => tail.get(step - 1).copied(),
+            (None, tail) => tail.get(step).copied(),
+        }
+    }
 }
 
 /// What the top frame yields next.
@@ -150,6 +177,14 @@ struct Walk<N: Node, E: Engine> {
     reported: usize,
     /// Candidate units of the guided frames on the path, a stack like `rows`.
     cands: Vec<u32>,
+    /// Children of the picked frames on the path, a stack like `cands`, and whether each
+    /// one is worth entering.
+    picked: Vec<(u32, N, bool)>,
+    /// Scratch for `pick`: the suffixes being followed, the suffixes shared by the children
+    /// whose unit is not in the query, and those of one other child.
+    trails: Vec<Trail<N>>,
+    shared: Vec<u32>,
+    own: Vec<u32>,
 }
 
 impl<N: Node, E: Engine> Walk<N, E> {
@@ -165,6 +200,10 @@ impl<N: Node, E: Engine> Walk<N, E> {
             key: Vec::new(),
             reported: 0,
             cands: Vec::new(),
+            picked: Vec::new(),
+            trails: Vec::new(),
+            shared: Vec::new(),
+            own: Vec::new(),
         }
     }
 
@@ -205,6 +244,7 @@ impl<N: Node, E: Engine> Walk<N, E> {
         self.key.clear();
         self.frames.clear();
         self.cands.clear();
+        self.picked.clear();
         let root = self.root.clone();
         let found = self.found(&root, last, k);
         self.push(root, row, k, 0, u32::MAX, last, min);
@@ -247,7 +287,12 @@ impl<N: Node, E: Engine> Walk<N, E> {
             || (self.opts.metric == super::Metric::MergeSplit
                 && f > 0
                 && self.frames[f - 1].min < kk);
-        if self.listing(f, k) || slack {
+        let listing = self.listing(f, k);
+        if !listing && frame.min + 1 == kk && self.opts.units == Units::Bytes && self.by_suffixes()
+        {
+            return self.pick(node, k);
+        }
+        if listing || slack {
             return match self.opts.units {
                 Units::Bytes => Kids::Bytes(node.edges()),
                 Units::CodePoints => Kids::CodePoints(Utf8Edges::new(node)),
@@ -319,7 +364,118 @@ impl<N: Node, E: Engine> Walk<N, E> {
                 }
                 None
             }
+            Kids::Picked { next, end, .. } => {
+                while *next < *end {
+                    let (u, ref child, keep) = self.picked[*next as usize];
+                    *next += 1;
+                    if keep {
+                        return Some(Kid::Edge(u, child.clone()));
+                    }
+                }
+                None
+            }
             Kids::Done => None,
+        }
+    }
+
+    /// Lists the children of the top frame's node, which is one edit short of its budget
+    /// (`min == k - 1`), so some children have budget to spare and the others none. A child
+    /// with none is worth entering only if it is a match itself or one of its query
+    /// suffixes ends at a term below it (see `enter_suffixes`), and most are neither. So
+    /// every child's row is computed here first, and the suffixes of all the children with
+    /// no budget are followed together, one unit per round: each round's loads are
+    /// independent of each other, so their cache misses overlap instead of queueing one
+    /// suffix after the other. Children found dead are marked and never entered.
+    fn pick(&mut self, node: &N, k: usize) -> Kids<N> {
+        let kk = k as u8;
+        let f = self.frames.len() - 1;
+        let (j, pu) = (self.frames[f].depth, self.frames[f].unit);
+        let start = self.picked.len();
+        let row = &self.rows[f];
+        let prev = f.checked_sub(1).map(|p| &self.rows[p]);
+        self.trails.clear();
+        // Children whose unit is not in the query all get one row and one suffix list: made
+        // at the first of them, kept in `shared` and `self.shared`.
+        let mut shared = None;
+        for (b, child) in node.edges() {
+            let u = u32::from(b);
+            let common = !self.engine.in_query(u);
+            let (min, last) = match shared {
+                Some(ml) if common => ml,
+                _ => {
+                    let crow = self.engine.next(j, row, prev, u, pu);
+                    let ml = (
+                        self.engine.min(j + 1, &crow),
+                        self.engine.last(j + 1, &crow),
+                    );
+                    let list = if common {
+                        &mut self.shared
+                    } else {
+                        &mut self.own
+                    };
+                    list.clear();
+                    if ml.0 == kk {
+                        self.engine
+                            .suffixes(j + 1, &crow, Some(row), u, |e| list.push(e));
+                    }
+                    if common {
+                        shared = Some(ml);
+                    }
+                    ml
+                }
+            };
+            if min > kk {
+                continue;
+            }
+            let keep = min < kk || (self.wanted(last, k) && child.is_final());
+            if !keep {
+                let idx = self.picked.len() as u32;
+                let list = if common { &self.shared } else { &self.own };
+                let trails = list.iter().map(|&e| Trail {
+                    child: idx,
+                    e,
+                    node: child.clone(),
+                });
+                self.trails.extend(trails);
+            }
+            self.picked.push((u, child, keep));
+        }
+        self.follow_trails();
+        Kids::Picked {
+            start: start as u32,
+            next: start as u32,
+            end: self.picked.len() as u32,
+        }
+    }
+
+    /// Follows every trail of `pick` one unit per round, dropping those that leave the
+    /// dictionary; a trail that reaches a term marks its child worth entering (its other
+    /// trails then stop: one is enough).
+    fn follow_trails(&mut self) {
+        let query = self.engine.query();
+        let mut step = 0;
+        while !self.trails.is_empty() {
+            let mut alive = 0;
+            for r in 0..self.trails.len() {
+                let t = &self.trails[r];
+                let keep = &mut self.picked[t.child as usize].2;
+                if *keep {
+                    continue;
+                }
+                let Some(unit) = t.unit(query, step) else {
+                    *keep = t.node.is_final();
+                    continue;
+                };
+                if let Some(node) = t.node.transition(unit as u8) {
+                    self.trails[alive] = Trail {
+                        node,
+                        ..self.trails[r]
+                    };
+                    alive += 1;
+                }
+            }
+            self.trails.truncate(alive);
+            step += 1;
         }
     }
 
@@ -336,13 +492,19 @@ impl<N: Node, E: Engine> Walk<N, E> {
                 }
             };
             let Some(kid) = self.next_kid() else {
-                if let Some(Frame {
-                    kids: Kids::Guided { start, .. } | Kids::Suffixes { start, .. },
-                    ..
-                }) = self.frames.pop()
-                {
-                    // Frames above it are gone, so its candidates are the top of the stack.
-                    self.cands.truncate(start as usize);
+                match self.frames.pop() {
+                    Some(Frame {
+                        kids: Kids::Guided { start, .. } | Kids::Suffixes { start, .. },
+                        ..
+                    }) => {
+                        // Frames above it are gone, so its candidates are the top of the stack.
+                        self.cands.truncate(start as usize);
+                    }
+                    Some(Frame {
+                        kids: Kids::Picked { start, .. },
+                        ..
+                    }) => self.picked.truncate(start as usize),
+                    _ => {}
                 }
                 self.rows.pop();
                 if let Some(parent) = self.frames.last() {

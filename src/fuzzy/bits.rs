@@ -158,6 +158,7 @@ impl Engine for Bits {
         self.mask(u) != 0
     }
 
+    #[inline]
     fn suffixes(
         &self,
         _j: usize,

@@ -4,7 +4,7 @@
 //! random edit; every system returns all matches, and the match counts are checked equal.
 
 use crate::data::Dataset;
-use crate::measure::{live_heap, Rng, Sample};
+use crate::measure::{figure, live_heap, ratios, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::fuzzy::{FuzzyOptions, Metric};
@@ -35,26 +35,39 @@ fn queries(words: &[Vec<u8>], n: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Queries per second over all `qs` (a sample of runs), and the matches found in total.
-fn rate<Q>(ctx: &Ctx, qs: &[Q], f: impl Fn(&Q) -> usize) -> (Sample, usize) {
-    let mut found = 0;
-    let s = ctx.reps.sample(|| {
-        let t = Instant::now();
-        found = qs.iter().map(&f).sum();
-        qs.len() as f64 / t.elapsed().as_secs_f64()
-    });
-    (s, found)
+/// One run of one contender: queries per second over all `qs`, with the matches found
+/// stored in `found` (the same in every run).
+fn timed<Q>(qs: &[Q], f: impl Fn(&Q) -> usize, found: &mut usize) -> [f64; 1] {
+    let t = Instant::now();
+    *found = qs.iter().map(f).sum();
+    [qs.len() as f64 / t.elapsed().as_secs_f64()]
 }
 
-fn ours<D: Dictionary>(ctx: &Ctx, d: &D, qs: &[Vec<u8>], o: FuzzyOptions) -> (Sample, usize) {
-    rate(ctx, qs, |q| {
-        let mut s = d.fuzzy(q, &o).unwrap();
-        let mut n = 0;
-        while s.next_match().is_some() {
-            n += 1;
-        }
-        n
-    })
+/// The matches of our search for `q` in `d`.
+fn count<D: Dictionary>(d: &D, q: &[u8], o: &FuzzyOptions) -> usize {
+    let mut s = d.fuzzy(q, o).unwrap();
+    let mut n = 0;
+    while s.next_match().is_some() {
+        n += 1;
+    }
+    n
+}
+
+/// Adds the row "`ours` against `anchor`" from contenders `o` and `a` of the same rounds.
+fn paired(
+    sec: &mut Section,
+    measure: &str,
+    rounds: &[Vec<[f64; 1]>],
+    (ours, o): (&str, usize),
+    (anchor, a): (&str, usize),
+) {
+    sec.compare_paired(
+        measure,
+        Unit::PerSec,
+        (ours, figure(&rounds[o], 0)),
+        (anchor, figure(&rounds[a], 0)),
+        ratios(&rounds[o], &rounds[a], 0),
+    );
 }
 
 pub fn run(
@@ -143,41 +156,23 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
 
     for k in 1..=3u32 {
         let all = FuzzyOptions::new(k);
-        let (dat_all, n_all) = ours(ctx, &dat, &qs, all);
-        let (dawg_all, n_dawg) = ours(ctx, &dawg, &qs, all);
-        assert_eq!(n_all, n_dawg, "DAT and DAWG disagree at distance {k}");
         let tr = FuzzyOptions {
             metric: Metric::Transposition,
             ..all
         };
-        let (dat_tr, n_tr) = ours(ctx, &dat, &qs, tr);
-        let (level_tr, n_level) = ours(ctx, &level, &qs, tr);
-        assert_eq!(n_tr, n_level, "the layouts disagree at distance {k}");
         let best = FuzzyOptions {
             ordered: true,
             limit: Some(10),
             ..tr
         };
-        let (dat_best, _) = ours(ctx, &dat, &qs, best);
-        let (level_best, _) = ours(ctx, &level, &qs, best);
         // fst's automata count code points: ours in that mode must find as many matches.
         let cp = FuzzyOptions {
             units: Units::CodePoints,
             ..all
         };
-        let n_cp: usize = qs
-            .iter()
-            .map(|q| {
-                let mut s = dat.fuzzy(q, &cp).unwrap();
-                let mut n = 0;
-                while s.next_match().is_some() {
-                    n += 1;
-                }
-                n
-            })
-            .sum();
+        let n_cp: usize = qs.iter().map(|q| count(&dat, q, &cp)).sum();
         let builder = LevenshteinAutomatonBuilder::new(k as u8, false);
-        let (fst_rate, n_fst) = rate(ctx, &qs, |q| {
+        let fst_count = |q: &Vec<u8>| {
             let dfa = builder.build_dfa(&String::from_utf8_lossy(q));
             let mut s = set.search(&dfa).into_stream();
             let mut n = 0;
@@ -185,63 +180,109 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
                 n += 1;
             }
             n
-        });
+        };
+        // Each comparison's contenders run in the same rounds (see `Reps::rounds`); the
+        // ratios reported are those of the rounds.
+        let (mut n_all, mut n_dawg, mut n_fst) = (0, 0, 0);
+        let standard = ctx.reps.rounds(&mut [
+            &mut || timed(&qs, |q| count(&dat, q, &all), &mut n_all),
+            &mut || timed(&qs, |q| count(&dawg, q, &all), &mut n_dawg),
+            &mut || timed(&qs, fst_count, &mut n_fst),
+        ]);
+        assert_eq!(n_all, n_dawg, "DAT and DAWG disagree at distance {k}");
         assert_eq!(
             n_cp, n_fst,
             "code-point matches differ from fst's at distance {k}"
         );
-        let (sym_all, sym_near) = if k <= 2 {
-            let (r, n_sym) = rate(ctx, &str_qs, |q| {
-                sym.lookup(q, Verbosity::All, k as i64).len()
-            });
+        // SymSpell's index serves distances up to 2 only.
+        let sym_k = (k <= 2).then_some(k as i64);
+        let (mut n_tr, mut n_level, mut n_sym) = (0, 0, 0);
+        let transposed = {
+            let mut dat_tr = || timed(&qs, |q| count(&dat, q, &tr), &mut n_tr);
+            let mut level_tr = || timed(&qs, |q| count(&level, q, &tr), &mut n_level);
+            let mut sym_all = || {
+                let k = sym_k.unwrap_or(0);
+                timed(
+                    &str_qs,
+                    |q| sym.lookup(q, Verbosity::All, k).len(),
+                    &mut n_sym,
+                )
+            };
+            let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> = vec![&mut dat_tr, &mut level_tr];
+            if sym_k.is_some() {
+                fs.push(&mut sym_all);
+            }
+            ctx.reps.rounds(&mut fs)
+        };
+        assert_eq!(n_tr, n_level, "the layouts disagree at distance {k}");
+        if sym_k.is_some() {
             sec.note(format!(
                 "{name}, distance {k}: matches found: ours {n_all} (with transpositions \
                  {n_tr}), fst {n_fst}, SymSpell {n_sym}"
             ));
-            let (near, _) = rate(ctx, &str_qs, |q| {
-                sym.lookup(q, Verbosity::Closest, k as i64).len()
-            });
-            (r.into(), near.into())
-        } else {
-            let why = || Cell::Missing("index built for distance <= 2".into());
-            (why(), why())
+        }
+        let (mut n_best, mut n_level_best, mut n_near) = (0, 0, 0);
+        let nearest = {
+            let mut dat_best = || timed(&qs, |q| count(&dat, q, &best), &mut n_best);
+            let mut level_best = || timed(&qs, |q| count(&level, q, &best), &mut n_level_best);
+            let mut sym_near = || {
+                let k = sym_k.unwrap_or(0);
+                timed(
+                    &str_qs,
+                    |q| sym.lookup(q, Verbosity::Closest, k).len(),
+                    &mut n_near,
+                )
+            };
+            let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> = vec![&mut dat_best, &mut level_best];
+            if sym_k.is_some() {
+                fs.push(&mut sym_near);
+            }
+            ctx.reps.rounds(&mut fs)
         };
+        assert_eq!(
+            n_best, n_level_best,
+            "the layouts disagree on the best 10 at distance {k}"
+        );
         let label = |what: &str| format!("{name}, distance {k}, {what}");
-        sec.compare(
-            &label("all matches"),
-            Unit::PerSec,
-            ("DAT", dat_all.into()),
-            vec![("fst + levenshtein_automata", fst_rate.into())],
+        let all_label = label("all matches");
+        paired(
+            sec,
+            &all_label,
+            &standard,
+            ("DAT", 0),
+            ("fst + levenshtein_automata", 2),
         );
-        sec.compare(
-            &label("all matches"),
-            Unit::PerSec,
-            ("DAWG saved form", dawg_all.into()),
-            vec![("fst + levenshtein_automata", fst_rate.into())],
+        paired(
+            sec,
+            &all_label,
+            &standard,
+            ("DAWG saved form", 1),
+            ("fst + levenshtein_automata", 2),
         );
-        sec.compare(
-            &label("all matches, with transpositions"),
-            Unit::PerSec,
-            ("DAT", dat_tr.into()),
-            vec![("SymSpell", sym_all.clone())],
-        );
-        sec.compare(
-            &label("all matches, with transpositions"),
-            Unit::PerSec,
-            ("DAT in level order", level_tr.into()),
-            vec![("SymSpell", sym_all)],
-        );
-        sec.compare(
-            &label("nearest (ours: best 10; SymSpell: Closest), with transpositions"),
-            Unit::PerSec,
-            ("DAT", dat_best.into()),
-            vec![("SymSpell Closest", sym_near.clone())],
-        );
-        sec.compare(
-            &label("nearest (ours: best 10; SymSpell: Closest), with transpositions"),
-            Unit::PerSec,
-            ("DAT in level order", level_best.into()),
-            vec![("SymSpell Closest", sym_near)],
-        );
+        let sides = [("DAT", 0), ("DAT in level order", 1)];
+        for (what, rounds, anchor) in [
+            ("all matches, with transpositions", &transposed, "SymSpell"),
+            (
+                "nearest (ours: best 10; SymSpell: Closest), with transpositions",
+                &nearest,
+                "SymSpell Closest",
+            ),
+        ] {
+            for side in sides {
+                if sym_k.is_some() {
+                    paired(sec, &label(what), rounds, side, (anchor, 2));
+                } else {
+                    sec.compare(
+                        &label(what),
+                        Unit::PerSec,
+                        (side.0, figure(&rounds[side.1], 0).into()),
+                        vec![(
+                            anchor,
+                            Cell::Missing("index built for distance <= 2".into()),
+                        )],
+                    );
+                }
+            }
+        }
     }
 }

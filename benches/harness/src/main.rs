@@ -308,7 +308,9 @@ fn main() -> ExitCode {
         "## Results\n\nRun on {} in {} mode ({:.0} s), sections: {}. Each figure is the median of \
          {runs} measured run(s){}; \"±N%\" is half the range of the runs around the median. \
          Ratios are ours ÷ anchor; \"better\" accounts for the direction (time: lower, \
-         rate: higher).\n\n### Machine\n\n{}\n\n### Data\n\n{}\n\n",
+         rate: higher). Where a ratio says \"rounds a-b\", ours and the anchor ran in the same \
+         rounds (one run of each per round, the order rotating) and the ratio is the median \
+         of the rounds' ratios, a-b their range.\n\n### Machine\n\n{}\n\n### Data\n\n{}\n\n",
         today(),
         if args.quick { "quick" } else { "full" },
         started.elapsed().as_secs_f64(),

@@ -88,10 +88,60 @@ impl Reps {
         Sample::of(xs)
     }
 
+    /// Runs every contender of `fs` once per round: `warmup` rounds unmeasured, then up to
+    /// `runs` rounds, stopping early when the budget is spent (always at least one). Returns
+    /// each contender's figures, round by round (`out[c][r]`). The budget is per contender,
+    /// as if each were sampled alone.
+    ///
+    /// Why rounds: on a shared machine the speed of memory and cores drifts by tens of per
+    /// cent over seconds. Measured one after the other, two contenders can each meet a
+    /// different machine; within a round they meet the same one, so the ratio of their
+    /// figures in each round (see [`ratios`]) is what a comparison should report. The order
+    /// rotates from round to round, so that no contender always runs first (on cold caches)
+    /// or last.
+    pub fn rounds<const N: usize>(
+        &self,
+        fs: &mut [&mut dyn FnMut() -> [f64; N]],
+    ) -> Vec<Vec<[f64; N]>> {
+        let mut out = vec![Vec::new(); fs.len()];
+        let budget = self.budget * fs.len() as u32;
+        let start = Instant::now();
+        for _ in 0..self.warmup {
+            for f in fs.iter_mut() {
+                f();
+            }
+            if start.elapsed() > budget {
+                break;
+            }
+        }
+        let start = Instant::now();
+        for round in 0.. {
+            for i in 0..fs.len() {
+                let c = (i + round) % fs.len();
+                out[c].push(fs[c]());
+            }
+            if round + 1 >= self.runs.max(1) || start.elapsed() > budget {
+                break;
+            }
+        }
+        out
+    }
+
     /// No warm-up: for runs that change state (a build kept for later use, a durable write).
     pub fn cold(&self) -> Reps {
         Reps { warmup: 0, ..*self }
     }
+}
+
+/// Figure `i` of every round of one contender, as a sample.
+pub fn figure<const N: usize>(rounds: &[[f64; N]], i: usize) -> Sample {
+    Sample::of(rounds.iter().map(|r| r[i]).collect())
+}
+
+/// The ratio of figure `i` of contender `a` to that of contender `b`, round by round: the
+/// ratio a comparison reports (its median) and how far it moved between rounds.
+pub fn ratios<const N: usize>(a: &[[f64; N]], b: &[[f64; N]], i: usize) -> Sample {
+    Sample::of(a.iter().zip(b).map(|(x, y)| x[i] / y[i]).collect())
 }
 
 /// Nanoseconds per operation since `t`, for `n` operations.
@@ -204,6 +254,38 @@ mod tests {
             budget: Duration::ZERO,
         };
         assert_eq!(tight.sample(|| 1.0).runs, 1);
+    }
+
+    /// Every contender runs once per round, warm-up rounds are not kept, the order rotates,
+    /// and the round ratios pair figures of the same round.
+    #[test]
+    fn rounds_interleave_contenders_and_pair_their_figures() {
+        let log = std::cell::RefCell::new(Vec::new());
+        let r = Reps {
+            warmup: 1,
+            runs: 3,
+            budget: Duration::from_secs(60),
+        };
+        let (mut a, mut b) = (0.0, 0.0);
+        let mut fa = || {
+            log.borrow_mut().push('a');
+            a += 1.0;
+            [a, 10.0]
+        };
+        let mut fb = || {
+            log.borrow_mut().push('b');
+            b += 2.0;
+            [b, 5.0]
+        };
+        let out = r.rounds(&mut [&mut fa, &mut fb]);
+        // One warm-up round, then rounds in rotating order.
+        assert_eq!(log.borrow().iter().collect::<String>(), "ababbaab");
+        assert_eq!(out[0], vec![[2.0, 10.0], [3.0, 10.0], [4.0, 10.0]]);
+        assert_eq!(out[1], vec![[4.0, 5.0], [6.0, 5.0], [8.0, 5.0]]);
+        let first = ratios(&out[0], &out[1], 0);
+        assert_eq!((first.min, first.median, first.max), (0.5, 0.5, 0.5));
+        assert_eq!(ratios(&out[0], &out[1], 1).median, 2.0);
+        assert_eq!(figure(&out[1], 0).median, 6.0);
     }
 
     /// The counters are global: another test freeing memory while this one runs lowers the

@@ -3,7 +3,7 @@
 //! keys and on random u64 keys.
 
 use crate::data::Dataset;
-use crate::measure::{ns_per, Rng, Sample};
+use crate::measure::{figure, ns_per, ratios, Rng};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::Art;
@@ -11,76 +11,62 @@ use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 use std::time::Instant;
 
-/// The three operations, each a median of ns per operation. Every run starts from an empty
-/// structure, inserts all keys, looks them all up in another order, removes them all.
-struct Ops {
-    insert: Sample,
-    get: Sample,
-    remove: Sample,
-}
-
-/// `make` returns a fresh structure; `ins` (true if the key was new), `get` and `del` act on
-/// one key (by index).
-fn measure<S>(
-    ctx: &Ctx,
+/// One run of one structure: `make` returns an empty one, `ins` inserts key `i` (true if it
+/// was new), `get` and `del` act on one key (by index). Inserts all `n` keys, gets them all
+/// in `order`, removes them all in `order`; returns ns per insert, get and remove.
+fn one_run<S>(
     n: usize,
     order: &[usize],
     make: impl Fn() -> S,
     ins: impl Fn(&mut S, usize) -> bool,
     get: impl Fn(&S, usize) -> bool,
     del: impl Fn(&mut S, usize) -> bool,
-) -> Ops {
-    let (mut gets, mut dels) = (Vec::new(), Vec::new());
-    let insert = ctx.reps.sample(|| {
-        let mut s = make();
-        let t = Instant::now();
-        let fresh = (0..n).filter(|&i| ins(&mut s, i)).count();
-        let r = ns_per(t, n);
-        assert_eq!(fresh, n, "an insert of a new key found one already there");
-        let t = Instant::now();
-        let found = order.iter().filter(|&&i| get(black_box(&s), i)).count();
-        gets.push(ns_per(t, n));
-        assert_eq!(found, n, "a key went missing");
-        let t = Instant::now();
-        let removed = order.iter().filter(|&&i| del(&mut s, i)).count();
-        dels.push(ns_per(t, n));
-        assert_eq!(removed, n, "a remove missed");
-        r
-    });
-    // Warm-up runs pushed figures too: keep those of the measured runs only.
-    let of = |mut v: Vec<f64>| Sample::of(v.split_off(v.len() - insert.runs));
-    Ops {
-        insert,
-        get: of(gets),
-        remove: of(dels),
-    }
+) -> [f64; 3] {
+    let mut s = make();
+    let t = Instant::now();
+    let fresh = (0..n).filter(|&i| ins(&mut s, i)).count();
+    let insert = ns_per(t, n);
+    assert_eq!(fresh, n, "an insert of a new key found one already there");
+    let t = Instant::now();
+    let found = order.iter().filter(|&&i| get(black_box(&s), i)).count();
+    let got = ns_per(t, n);
+    assert_eq!(found, n, "a key went missing");
+    let t = Instant::now();
+    let removed = order.iter().filter(|&&i| del(&mut s, i)).count();
+    let gone = ns_per(t, n);
+    assert_eq!(removed, n, "a remove missed");
+    [insert, got, gone]
 }
 
-fn rows(sec: &mut Section, what: &str, ours: Ops, anchors: Vec<(&str, Option<Ops>)>) {
-    type Pick = fn(&Ops) -> Sample;
-    let picks: [(&str, Pick); 3] = [
-        ("insert", |o| o.insert),
-        ("get, random order", |o| o.get),
-        ("remove, random order", |o| o.remove),
-    ];
-    for (op, pick) in picks {
-        sec.compare(
-            &format!("{op}, {what}"),
-            Unit::Ns,
-            ("adaptive radix trie", pick(&ours).into()),
-            anchors
-                .iter()
-                .map(|(name, o)| {
-                    (
-                        *name,
-                        o.as_ref().map_or_else(
-                            || Cell::Missing("8-byte keys only".into()),
-                            |o| pick(o).into(),
-                        ),
-                    )
-                })
-                .collect(),
-        );
+/// Rows for the three operations: ours (contender 0 of `rounds`) against each anchor, which
+/// is a contender of the same rounds or has no figure (`None`: it cannot take these keys).
+fn rows(
+    sec: &mut Section,
+    what: &str,
+    rounds: &[Vec<[f64; 3]>],
+    anchors: &[(&str, Option<usize>)],
+) {
+    let ops = ["insert", "get, random order", "remove, random order"];
+    for (op_index, op) in ops.iter().enumerate() {
+        let measure = format!("{op}, {what}");
+        let ours = figure(&rounds[0], op_index);
+        for &(name, anchor) in anchors {
+            match anchor {
+                Some(a) => sec.compare_paired(
+                    &measure,
+                    Unit::Ns,
+                    ("adaptive radix trie", ours),
+                    (name, figure(&rounds[a], op_index)),
+                    ratios(&rounds[0], &rounds[a], op_index),
+                ),
+                None => sec.compare(
+                    &measure,
+                    Unit::Ns,
+                    ("adaptive radix trie", ours.into()),
+                    vec![(name, Cell::Missing("8-byte keys only".into()))],
+                ),
+            }
+        }
     }
 }
 
@@ -96,40 +82,47 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
     rng.shuffle(&mut order);
     let k = |i: usize| &keys[ins_order[i]][..];
     let kk = |i: usize| &keys[i][..];
-    let art = measure(
-        ctx,
-        n,
-        &order,
-        Art::new,
-        |a, i| a.upsert(k(i), i as u64).unwrap().is_none(),
-        |a, i| a.get(kk(i)).is_some(),
-        |a, i| a.remove(kk(i)).unwrap().is_some(),
-    );
-    let hash = measure(
-        ctx,
-        n,
-        &order,
-        HashMap::new,
-        |m, i| m.insert(k(i).to_vec(), i as u64).is_none(),
-        |m, i| m.contains_key(kk(i)),
-        |m, i| m.remove(kk(i)).is_some(),
-    );
-    let btree = measure(
-        ctx,
-        n,
-        &order,
-        BTreeMap::new,
-        |m, i| m.insert(k(i).to_vec(), i as u64).is_none(),
-        |m, i| m.contains_key(kk(i)),
-        |m, i| m.remove(kk(i)).is_some(),
-    );
+    // Every structure runs once per round, so their ratios compare runs on the same
+    // machine conditions (see `Reps::rounds`).
+    let rounds = ctx.reps.rounds(&mut [
+        &mut || {
+            one_run(
+                n,
+                &order,
+                Art::new,
+                |a, i| a.upsert(k(i), i as u64).unwrap().is_none(),
+                |a, i| a.get(kk(i)).is_some(),
+                |a, i| a.remove(kk(i)).unwrap().is_some(),
+            )
+        },
+        &mut || {
+            one_run(
+                n,
+                &order,
+                HashMap::new,
+                |m, i| m.insert(k(i).to_vec(), i as u64).is_none(),
+                |m, i| m.contains_key(kk(i)),
+                |m, i| m.remove(kk(i)).is_some(),
+            )
+        },
+        &mut || {
+            one_run(
+                n,
+                &order,
+                BTreeMap::new,
+                |m, i| m.insert(k(i).to_vec(), i as u64).is_none(),
+                |m, i| m.contains_key(kk(i)),
+                |m, i| m.remove(kk(i)).is_some(),
+            )
+        },
+    ]);
     rows(
         &mut sec,
         &format!("{n} {} ({})", words.name, "byte strings"),
-        art,
-        vec![
-            ("HashMap", Some(hash)),
-            ("BTreeMap", Some(btree)),
+        &rounds,
+        &[
+            ("HashMap", Some(1)),
+            ("BTreeMap", Some(2)),
             ("congee", None),
         ],
     );
@@ -140,54 +133,60 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
     let mut order: Vec<usize> = (0..n).collect();
     rng.shuffle(&mut order);
     let k = |i: usize| keys[i];
-    let art = measure(
-        ctx,
-        n,
-        &order,
-        Art::new,
-        |a, i| a.upsert(&k(i).to_be_bytes(), i as u64).unwrap().is_none(),
-        |a, i| a.get(&k(i).to_be_bytes()).is_some(),
-        |a, i| a.remove(&k(i).to_be_bytes()).unwrap().is_some(),
-    );
-    let hash = measure(
-        ctx,
-        n,
-        &order,
-        HashMap::new,
-        |m, i| m.insert(k(i), i as u64).is_none(),
-        |m, i| m.contains_key(&k(i)),
-        |m, i| m.remove(&k(i)).is_some(),
-    );
-    let btree = measure(
-        ctx,
-        n,
-        &order,
-        BTreeMap::new,
-        |m, i| m.insert(k(i), i as u64).is_none(),
-        |m, i| m.contains_key(&k(i)),
-        |m, i| m.remove(&k(i)).is_some(),
-    );
-    let congee = measure(
-        ctx,
-        n,
-        &order,
-        congee::U64Congee::<usize>::new,
-        |c, i| {
-            c.insert(k(i), i, &crossbeam_epoch::pin())
-                .unwrap()
-                .is_none()
+    let rounds = ctx.reps.rounds(&mut [
+        &mut || {
+            one_run(
+                n,
+                &order,
+                Art::new,
+                |a, i| a.upsert(&k(i).to_be_bytes(), i as u64).unwrap().is_none(),
+                |a, i| a.get(&k(i).to_be_bytes()).is_some(),
+                |a, i| a.remove(&k(i).to_be_bytes()).unwrap().is_some(),
+            )
         },
-        |c, i| c.get(k(i), &crossbeam_epoch::pin()).is_some(),
-        |c, i| c.remove(k(i), &crossbeam_epoch::pin()).is_some(),
-    );
+        &mut || {
+            one_run(
+                n,
+                &order,
+                HashMap::new,
+                |m, i| m.insert(k(i), i as u64).is_none(),
+                |m, i| m.contains_key(&k(i)),
+                |m, i| m.remove(&k(i)).is_some(),
+            )
+        },
+        &mut || {
+            one_run(
+                n,
+                &order,
+                BTreeMap::new,
+                |m, i| m.insert(k(i), i as u64).is_none(),
+                |m, i| m.contains_key(&k(i)),
+                |m, i| m.remove(&k(i)).is_some(),
+            )
+        },
+        &mut || {
+            one_run(
+                n,
+                &order,
+                congee::U64Congee::<usize>::new,
+                |c, i| {
+                    c.insert(k(i), i, &crossbeam_epoch::pin())
+                        .unwrap()
+                        .is_none()
+                },
+                |c, i| c.get(k(i), &crossbeam_epoch::pin()).is_some(),
+                |c, i| c.remove(k(i), &crossbeam_epoch::pin()).is_some(),
+            )
+        },
+    ]);
     rows(
         &mut sec,
         &format!("{n} random u64 keys"),
-        art,
-        vec![
-            ("HashMap", Some(hash)),
-            ("BTreeMap", Some(btree)),
-            ("congee", Some(congee)),
+        &rounds,
+        &[
+            ("HashMap", Some(1)),
+            ("BTreeMap", Some(2)),
+            ("congee", Some(3)),
         ],
     );
     sec.about(

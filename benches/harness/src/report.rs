@@ -89,16 +89,24 @@ pub struct Row {
     pub ours_name: String,
     pub ours: Cell,
     pub unit: Unit,
+    /// ours ÷ anchor in each round, when both ran in the same rounds
+    /// ([`crate::measure::Reps::rounds`]): the ratio reported is its median.
+    pub paired: Option<Sample>,
 }
 
 impl Row {
     /// ours ÷ anchor, and whether that is better for us (respecting the unit's direction).
     pub fn ratio(&self) -> Option<(f64, bool)> {
-        let (o, a) = (self.ours.value()?, self.anchor_value.value()?);
-        if a == 0.0 {
-            return None;
-        }
-        let r = o / a;
+        let r = match self.paired {
+            Some(p) => p.median,
+            None => {
+                let (o, a) = (self.ours.value()?, self.anchor_value.value()?);
+                if a == 0.0 {
+                    return None;
+                }
+                o / a
+            }
+        };
         Some((
             r,
             if self.unit.higher_is_better() {
@@ -110,11 +118,15 @@ impl Row {
     }
 
     fn render_ratio(&self) -> String {
-        match self.ratio() {
-            None => "-".into(),
-            Some((r, _)) if (0.97..=1.03).contains(&r) => format!("{r:.2} (even)"),
-            Some((r, true)) => format!("**{r:.2}** (better)"),
-            Some((r, false)) => format!("{r:.2} (worse)"),
+        let verdict = match self.ratio() {
+            None => return "-".into(),
+            Some((r, _)) if (0.97..=1.03).contains(&r) => format!("{r:.2} (even"),
+            Some((r, true)) => format!("**{r:.2}** (better"),
+            Some((r, false)) => format!("{r:.2} (worse"),
+        };
+        match self.paired {
+            Some(p) if p.runs > 1 => format!("{verdict}; rounds {:.2}-{:.2})", p.min, p.max),
+            _ => format!("{verdict})"),
         }
     }
 }
@@ -162,8 +174,30 @@ impl Section {
                 ours_name: ours.0.to_string(),
                 ours: ours.1.clone(),
                 unit,
+                paired: None,
             });
         }
+    }
+
+    /// One row for `measure` whose two figures were taken in the same rounds; `paired` is
+    /// ours ÷ anchor round by round ([`crate::measure::ratios`]).
+    pub fn compare_paired(
+        &mut self,
+        measure: &str,
+        unit: Unit,
+        ours: (&str, Sample),
+        anchor: (&str, Sample),
+        paired: Sample,
+    ) {
+        self.rows.push(Row {
+            measure: measure.to_string(),
+            anchor: anchor.0.to_string(),
+            anchor_value: anchor.1.into(),
+            ours_name: ours.0.to_string(),
+            ours: ours.1.into(),
+            unit,
+            paired: Some(paired),
+        });
     }
 
     pub fn render(&self) -> String {
@@ -221,6 +255,7 @@ mod tests {
             ours_name: "o".into(),
             ours: Sample::once(ours).into(),
             unit,
+            paired: None,
         }
     }
 
@@ -232,6 +267,20 @@ mod tests {
         assert_eq!(row(Unit::PerSec, 200.0, 100.0).ratio(), Some((2.0, true)));
         assert_eq!(row(Unit::PerSec, 50.0, 100.0).ratio(), Some((0.5, false)));
         assert!(row(Unit::Ns, 1.0, 0.0).ratio().is_none());
+    }
+
+    /// A paired row reports the median of its round ratios, not the ratio of the medians,
+    /// and shows how far the rounds ranged.
+    #[test]
+    fn paired_rows_report_the_median_round_ratio() {
+        let mut s = Section::new("t");
+        let ours = Sample::of(vec![100.0, 200.0, 300.0]);
+        let anchor = Sample::of(vec![100.0, 100.0, 400.0]);
+        let paired = Sample::of(vec![1.0, 2.0, 0.75]);
+        s.compare_paired("m", Unit::PerSec, ("o", ours), ("a", anchor), paired);
+        assert_eq!(s.rows[0].ratio(), Some((1.0, false)));
+        let text = s.render();
+        assert!(text.contains("1.00 (even; rounds 0.75-2.00)"), "{text}");
     }
 
     /// A missing figure renders its reason and yields no ratio, never a number.

@@ -3,7 +3,7 @@
 //! bytes per key, positive and negative lookups in random order, prefix listing.
 
 use crate::data::Dataset;
-use crate::measure::{live_heap, ns_per, Rng, Sample};
+use crate::measure::{figure, live_heap, ns_per, ratios, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, Layout};
@@ -80,16 +80,19 @@ fn lookups<Q: AsRef<[u8]>>(
     expect_found: bool,
     f: impl Fn(&[u8]) -> bool,
 ) -> Sample {
-    ctx.reps.sample(|| {
-        let t = Instant::now();
-        let mut found = 0usize;
-        for q in qs {
-            found += f(black_box(q.as_ref())) as usize;
-        }
-        let ns = ns_per(t, qs.len());
-        assert_eq!(found, if expect_found { qs.len() } else { 0 });
-        ns
-    })
+    ctx.reps.sample(|| lookup_run(qs, expect_found, &f)[0])
+}
+
+/// One run of lookups over `qs`: ns per lookup, asserting every answer is `expect_found`.
+fn lookup_run<Q: AsRef<[u8]>>(qs: &[Q], expect_found: bool, f: impl Fn(&[u8]) -> bool) -> [f64; 1] {
+    let t = Instant::now();
+    let mut found = 0usize;
+    for q in qs {
+        found += f(black_box(q.as_ref())) as usize;
+    }
+    let ns = ns_per(t, qs.len());
+    assert_eq!(found, if expect_found { qs.len() } else { 0 });
+    [ns]
 }
 
 /// Times builds (cold: each run builds anew) and keeps the last result.
@@ -292,8 +295,16 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             false,
         ),
     ] {
-        let ours = lookups(ctx, qs, found, |q| dat.get(q).is_some());
-        let darts_time = lookups(ctx, qs, found, |q| darts.get(q).is_some());
+        // Our tries and darts-clone run in the same rounds, and so do the DAWG and fst's Set
+        // (see `Reps::rounds`): these ratios are the headline ones.
+        let tries = ctx.reps.rounds(&mut [
+            &mut || lookup_run(qs, found, |q| dat.get(q).is_some()),
+            &mut || lookup_run(qs, found, |q| darts.get(q).is_some()),
+            &mut || lookup_run(qs, found, |q| compact.get(q).is_some()),
+            &mut || lookup_run(qs, found, |q| level.get(q).is_some()),
+        ]);
+        let ours = figure(&tries[0], 0);
+        let darts_time = figure(&tries[1], 0);
         let crawdad_cell = crawdad.as_ref().map_or_else(no_utf8, |c| {
             // crawdad takes chars: only valid UTF-8 queries can be asked; a negative query
             // made invalid by the byte change is absent by definition and skipped.
@@ -307,12 +318,21 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             })
             .into()
         });
+        let darts_row = |sec: &mut Section, name: &str, i: usize| {
+            sec.compare_paired(
+                label,
+                Unit::Ns,
+                (name, figure(&tries[i], 0)),
+                ("darts-clone", darts_time),
+                ratios(&tries[i], &tries[1], 0),
+            )
+        };
+        darts_row(&mut sec, "double-array trie", 0);
         sec.compare(
             label,
             Unit::Ns,
             ("double-array trie", ours.into()),
             vec![
-                ("darts-clone", darts_time.into()),
                 (
                     "yada",
                     lookups(ctx, qs, found, |q| yada.exact_match_search(q).is_some()).into(),
@@ -332,35 +352,18 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
                 ),
             ],
         );
-        sec.compare(
+        darts_row(&mut sec, "double-array trie without child links", 2);
+        darts_row(&mut sec, level_name, 3);
+        let sets = ctx.reps.rounds(&mut [
+            &mut || lookup_run(qs, found, |q| dawg.contains(q)),
+            &mut || lookup_run(qs, found, |q| set.contains(q)),
+        ]);
+        sec.compare_paired(
             label,
             Unit::Ns,
-            (
-                "double-array trie without child links",
-                lookups(ctx, qs, found, |q| compact.get(q).is_some()).into(),
-            ),
-            vec![("darts-clone", darts_time.into())],
-        );
-        sec.compare(
-            label,
-            Unit::Ns,
-            (
-                level_name,
-                lookups(ctx, qs, found, |q| level.get(q).is_some()).into(),
-            ),
-            vec![("darts-clone", darts_time.into())],
-        );
-        sec.compare(
-            label,
-            Unit::Ns,
-            (
-                "DAWG saved form",
-                lookups(ctx, qs, found, |q| dawg.contains(q)).into(),
-            ),
-            vec![(
-                "fst Set",
-                lookups(ctx, qs, found, |q| set.contains(q)).into(),
-            )],
+            ("DAWG saved form", figure(&sets[0], 0)),
+            ("fst Set", figure(&sets[1], 0)),
+            ratios(&sets[0], &sets[1], 0),
         );
     }
 

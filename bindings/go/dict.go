@@ -317,8 +317,8 @@ const (
 	// LayoutDepthFirst keeps each node's subtree after it, so each lookup's units lie close
 	// together (the default).
 	LayoutDepthFirst Layout = C.DICTENSTEIN_LAYOUT_DEPTH_FIRST
-	// LayoutLevelOrder puts the trie level by level: faster fuzzy search (3-18% in our
-	// runs), exact lookups up to 20% slower. Tries of more than 2^21 units are built depth
+	// LayoutLevelOrder puts the trie level by level: usually faster fuzzy search (3% slower
+	// to 18% faster in our runs), exact lookups up to 20% slower. Tries of more than 2^21 units are built depth
 	// first.
 	LayoutLevelOrder Layout = C.DICTENSTEIN_LAYOUT_LEVEL_ORDER
 )

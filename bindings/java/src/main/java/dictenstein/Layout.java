@@ -5,8 +5,8 @@ public enum Layout {
     /** Each node's subtree after it: each lookup's units lie close together (the default). */
     DEPTH_FIRST(0),
     /**
-     * Level by level: faster fuzzy search (3-18% in our runs), exact lookups up to 20%
-     * slower. Tries of more than 2^21 units are built depth first.
+     * Level by level: usually faster fuzzy search (3% slower to 18% faster in our runs),
+     * exact lookups up to 20% slower. Tries of more than 2^21 units are built depth first.
      */
     LEVEL_ORDER(1);
 

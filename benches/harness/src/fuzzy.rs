@@ -195,50 +195,35 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
             "code-point matches differ from fst's at distance {k}"
         );
         // SymSpell's index serves distances up to 2 only.
-        let sym_k = (k <= 2).then_some(k as i64);
-        let (mut n_tr, mut n_level, mut n_sym) = (0, 0, 0);
-        let transposed = {
-            let mut dat_tr = || timed(&qs, |q| count(&dat, q, &tr), &mut n_tr);
-            let mut level_tr = || timed(&qs, |q| count(&level, q, &tr), &mut n_level);
-            let mut sym_all = || {
-                let k = sym_k.unwrap_or(0);
-                timed(
-                    &str_qs,
-                    |q| sym.lookup(q, Verbosity::All, k).len(),
-                    &mut n_sym,
-                )
+        let symspell_serves = k <= 2;
+        // Our search on both layouts with `o`, and SymSpell asked with `verbosity` when it
+        // serves distance `k`, in the same rounds; and each one's matches.
+        let against_symspell = |o: &FuzzyOptions, verbosity: fn() -> Verbosity| {
+            let (mut n_dat, mut n_level, mut n_sym) = (0, 0, 0);
+            let rounds = {
+                let mut on_dat = || timed(&qs, |q| count(&dat, q, o), &mut n_dat);
+                let mut on_level = || timed(&qs, |q| count(&level, q, o), &mut n_level);
+                let mut symspell = || {
+                    let ask = |q: &String| sym.lookup(q, verbosity(), k as i64).len();
+                    timed(&str_qs, ask, &mut n_sym)
+                };
+                let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> = vec![&mut on_dat, &mut on_level];
+                if symspell_serves {
+                    fs.push(&mut symspell);
+                }
+                ctx.reps.rounds(&mut fs)
             };
-            let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> = vec![&mut dat_tr, &mut level_tr];
-            if sym_k.is_some() {
-                fs.push(&mut sym_all);
-            }
-            ctx.reps.rounds(&mut fs)
+            (rounds, [n_dat, n_level, n_sym])
         };
+        let (transposed, [n_tr, n_level, n_sym]) = against_symspell(&tr, || Verbosity::All);
         assert_eq!(n_tr, n_level, "the layouts disagree at distance {k}");
-        if sym_k.is_some() {
+        if symspell_serves {
             sec.note(format!(
                 "{name}, distance {k}: matches found: ours {n_all} (with transpositions \
                  {n_tr}), fst {n_fst}, SymSpell {n_sym}"
             ));
         }
-        let (mut n_best, mut n_level_best, mut n_near) = (0, 0, 0);
-        let nearest = {
-            let mut dat_best = || timed(&qs, |q| count(&dat, q, &best), &mut n_best);
-            let mut level_best = || timed(&qs, |q| count(&level, q, &best), &mut n_level_best);
-            let mut sym_near = || {
-                let k = sym_k.unwrap_or(0);
-                timed(
-                    &str_qs,
-                    |q| sym.lookup(q, Verbosity::Closest, k).len(),
-                    &mut n_near,
-                )
-            };
-            let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> = vec![&mut dat_best, &mut level_best];
-            if sym_k.is_some() {
-                fs.push(&mut sym_near);
-            }
-            ctx.reps.rounds(&mut fs)
-        };
+        let (nearest, [n_best, n_level_best, _]) = against_symspell(&best, || Verbosity::Closest);
         assert_eq!(
             n_best, n_level_best,
             "the layouts disagree on the best 10 at distance {k}"
@@ -269,7 +254,7 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
             ),
         ] {
             for side in sides {
-                if sym_k.is_some() {
+                if symspell_serves {
                     paired(sec, &label(what), rounds, side, (anchor, 2));
                 } else {
                     sec.compare(

@@ -38,6 +38,21 @@ fn one_run<S>(
     [insert, got, gone]
 }
 
+/// [`one_run`] of a std map type (`HashMap` or `BTreeMap`, which share their method names but
+/// no trait), inserting the owned key `$key(i)` and looking up and removing by `$look(i)`.
+macro_rules! std_map_run {
+    ($map:ident, $n:expr, $order:expr, $key:expr, $look:expr) => {
+        one_run(
+            $n,
+            $order,
+            $map::new,
+            |m, i| m.insert($key(i), i as u64).is_none(),
+            |m, i| m.contains_key($look(i)),
+            |m, i| m.remove($look(i)).is_some(),
+        )
+    };
+}
+
 /// Rows for the three operations: ours (contender 0 of `rounds`) against each anchor, which
 /// is a contender of the same rounds or has no figure (`None`: it cannot take these keys).
 fn rows(
@@ -95,26 +110,8 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
                 |a, i| a.remove(kk(i)).unwrap().is_some(),
             )
         },
-        &mut || {
-            one_run(
-                n,
-                &order,
-                HashMap::new,
-                |m, i| m.insert(k(i).to_vec(), i as u64).is_none(),
-                |m, i| m.contains_key(kk(i)),
-                |m, i| m.remove(kk(i)).is_some(),
-            )
-        },
-        &mut || {
-            one_run(
-                n,
-                &order,
-                BTreeMap::new,
-                |m, i| m.insert(k(i).to_vec(), i as u64).is_none(),
-                |m, i| m.contains_key(kk(i)),
-                |m, i| m.remove(kk(i)).is_some(),
-            )
-        },
+        &mut || std_map_run!(HashMap, n, &order, |i| k(i).to_vec(), kk),
+        &mut || std_map_run!(BTreeMap, n, &order, |i| k(i).to_vec(), kk),
     ]);
     rows(
         &mut sec,
@@ -144,26 +141,8 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
                 |a, i| a.remove(&k(i).to_be_bytes()).unwrap().is_some(),
             )
         },
-        &mut || {
-            one_run(
-                n,
-                &order,
-                HashMap::new,
-                |m, i| m.insert(k(i), i as u64).is_none(),
-                |m, i| m.contains_key(&k(i)),
-                |m, i| m.remove(&k(i)).is_some(),
-            )
-        },
-        &mut || {
-            one_run(
-                n,
-                &order,
-                BTreeMap::new,
-                |m, i| m.insert(k(i), i as u64).is_none(),
-                |m, i| m.contains_key(&k(i)),
-                |m, i| m.remove(&k(i)).is_some(),
-            )
-        },
+        &mut || std_map_run!(HashMap, n, &order, k, |i: usize| &keys[i]),
+        &mut || std_map_run!(BTreeMap, n, &order, k, |i: usize| &keys[i]),
         &mut || {
             one_run(
                 n,

@@ -341,6 +341,8 @@ struct Meta {
     ranked: bool,
     max_len: u32,
     w: Widths,
+    /// `mask(w.base)`, kept so that decoding a unit needs no branch on the width.
+    base_mask: u64,
     constant: u64,
     units_range: std::ops::Range<usize>,
     ranks_range: std::ops::Range<usize>,
@@ -479,6 +481,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Meta, FormatError> {
         ranked,
         max_len,
         w,
+        base_mask: mask(w.base),
         constant: f.u64(OFF_CONSTANT),
         // Every section is followed by 8 bytes of padding so a unit, rank count or value can
         // be read with one 8-byte load.
@@ -579,31 +582,39 @@ impl DawgFile {
         Dawg::from_sorted_unique(pairs.iter().map(|(t, v)| (&t[..], *v)))
     }
 
-    /// Decodes unit `p`, if it is inside the array.
+    /// The units section, sliced once per walk (each node carries it) rather than at every
+    /// step: slicing means a match on how the image is held and two bounds checks.
+    fn units(&self) -> &[u8] {
+        &self.as_bytes()[self.meta.units_range.clone()]
+    }
+
+    /// Decodes unit `p` of `units` (this file's [`DawgFile::units`]), if it is inside the
+    /// array.
     #[inline(always)]
-    fn unit(&self, p: u64) -> Option<Unit> {
+    fn unit(&self, units: &[u8], p: u64) -> Option<Unit> {
         if p >= self.meta.units {
             return None;
         }
-        let w = self.meta.w;
-        let body = &self.as_bytes()[self.meta.units_range.clone()];
-        let bit = p * w.unit as u64;
-        let u = read_bits(body, bit, w.unit);
+        // The unit's bits and whatever follows them: every field is cut out below, the target
+        // (the highest) masked to its width.
+        let bit = p * u64::from(self.meta.w.unit);
+        let u = le_u64(units, (bit / 8) as usize).map_or(0, |w| w >> (bit % 8));
         Some(Unit {
             label: u as u8,
             target_final: u >> FINAL_SHIFT & 1 == 1,
             next: (u >> NEXT_SHIFT) as u8,
             target_first: (u >> FIRST_SHIFT) as u8,
-            target: (u >> FIXED_BITS) & mask(w.base),
+            target: (u >> FIXED_BITS) & self.meta.base_mask,
             pos: p,
         })
     }
 
     /// The edge labelled `c` out of the state with base `base`, if there is one.
     #[inline(always)]
-    fn edge(&self, base: u64, c: u8) -> Option<Unit> {
+    fn edge(&self, units: &[u8], base: u64, c: u8) -> Option<Unit> {
         // The sink's base is past every unit, so it has no edges.
-        self.unit(base + u64::from(c)).filter(|u| u.label == c)
+        self.unit(units, base + u64::from(c))
+            .filter(|u| u.label == c)
     }
 
     /// Terms before the edge at unit `p` within its state (ranked files; 0 otherwise).
@@ -630,6 +641,8 @@ impl DawgFile {
 #[derive(Clone, Copy)]
 pub struct DawgFileNode<'a> {
     file: &'a DawgFile,
+    /// `file.units()`.
+    units: &'a [u8],
     /// The state's base (the sink's for the edge-less state).
     base: u64,
     /// The label of its first child (meaningless without children).
@@ -642,6 +655,7 @@ impl<'a> DawgFileNode<'a> {
     fn follow(&self, u: Unit) -> Self {
         DawgFileNode {
             file: self.file,
+            units: self.units,
             base: u.target,
             first: u.target_first,
             is_final: u.target_final,
@@ -660,7 +674,9 @@ impl<'a> Node for DawgFileNode<'a> {
         if unit < self.first {
             return None;
         }
-        self.file.edge(self.base, unit).map(|u| self.follow(u))
+        self.file
+            .edge(self.units, self.base, unit)
+            .map(|u| self.follow(u))
     }
 
     fn is_final(&self) -> bool {
@@ -697,7 +713,7 @@ impl<'a> Iterator for DawgFileEdges<'a> {
         let c = self.next.take()?;
         // Every named child is checked like a lookup, so a damaged name can end the listing
         // early but never yield a unit that is not a child; names must go up, so it ends.
-        let u = self.node.file.edge(self.node.base, c)?;
+        let u = self.node.file.edge(self.node.units, self.node.base, c)?;
         if u.next > c {
             self.next = Some(u.next);
         }
@@ -711,6 +727,7 @@ impl Dictionary for DawgFile {
     fn root(&self) -> DawgFileNode<'_> {
         DawgFileNode {
             file: self,
+            units: self.units(),
             base: self.meta.root,
             first: self.meta.root_first,
             is_final: self.meta.root_final,
@@ -800,7 +817,11 @@ mod tests {
             while let Some(n) = stack.pop() {
                 let listed: Vec<u8> = n.edges().map(|e| e.0).collect();
                 for c in 0..=255u8 {
-                    assert_eq!(f.edge(n.base, c).is_some(), listed.contains(&c), "byte {c}");
+                    assert_eq!(
+                        f.edge(f.units(), n.base, c).is_some(),
+                        listed.contains(&c),
+                        "byte {c}"
+                    );
                 }
                 stack.extend(n.edges().map(|e| e.1));
             }

@@ -4,7 +4,7 @@
 //! random edit; every system returns all matches, and the match counts are checked equal.
 
 use crate::data::Dataset;
-use crate::measure::{figure, live_heap, ratios, Rng, Sample};
+use crate::measure::{figure, live_heap, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::fuzzy::{FuzzyOptions, Metric};
@@ -51,23 +51,6 @@ fn count<D: Dictionary>(d: &D, q: &[u8], o: &FuzzyOptions) -> usize {
         n += 1;
     }
     n
-}
-
-/// Adds the row "`ours` against `anchor`" from contenders `o` and `a` of the same rounds.
-fn paired(
-    sec: &mut Section,
-    measure: &str,
-    rounds: &[Vec<[f64; 1]>],
-    (ours, o): (&str, usize),
-    (anchor, a): (&str, usize),
-) {
-    sec.compare_paired(
-        measure,
-        Unit::PerSec,
-        (ours, figure(&rounds[o], 0)),
-        (anchor, figure(&rounds[a], 0)),
-        ratios(&rounds[o], &rounds[a], 0),
-    );
 }
 
 pub fn run(
@@ -230,16 +213,16 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
         );
         let label = |what: &str| format!("{name}, distance {k}, {what}");
         let all_label = label("all matches");
-        paired(
-            sec,
+        sec.compare_in_rounds(
             &all_label,
+            Unit::PerSec,
             &standard,
             ("DAT", 0),
             ("fst + levenshtein_automata", 2),
         );
-        paired(
-            sec,
+        sec.compare_in_rounds(
             &all_label,
+            Unit::PerSec,
             &standard,
             ("DAWG saved form", 1),
             ("fst + levenshtein_automata", 2),
@@ -255,7 +238,7 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
         ] {
             for side in sides {
                 if symspell_serves {
-                    paired(sec, &label(what), rounds, side, (anchor, 2));
+                    sec.compare_in_rounds(&label(what), Unit::PerSec, rounds, side, (anchor, 2));
                 } else {
                     sec.compare(
                         &label(what),

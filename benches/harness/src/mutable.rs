@@ -13,7 +13,9 @@ use std::time::Instant;
 
 /// One run of one structure: `make` returns an empty one, `ins` inserts key `i` (true if it
 /// was new), `get` and `del` act on one key (by index). Inserts all `n` keys, gets them all
-/// in `order`, removes them all in `order`; returns ns per insert, get and remove.
+/// in `order`, gets them all again with each lookup waiting for the one before
+/// ([`chained_gets`]), removes them all in `order`; returns ns per insert, get, chained get
+/// and remove.
 fn one_run<S>(
     n: usize,
     order: &[usize],
@@ -21,7 +23,7 @@ fn one_run<S>(
     ins: impl Fn(&mut S, usize) -> bool,
     get: impl Fn(&S, usize) -> bool,
     del: impl Fn(&mut S, usize) -> bool,
-) -> [f64; 3] {
+) -> [f64; 4] {
     let mut s = make();
     let t = Instant::now();
     let fresh = (0..n).filter(|&i| ins(&mut s, i)).count();
@@ -31,11 +33,35 @@ fn one_run<S>(
     let found = order.iter().filter(|&&i| get(black_box(&s), i)).count();
     let got = ns_per(t, n);
     assert_eq!(found, n, "a key went missing");
+    let chained = chained_gets(&s, order, &get);
     let t = Instant::now();
     let removed = order.iter().filter(|&&i| del(&mut s, i)).count();
     let gone = ns_per(t, n);
     assert_eq!(removed, n, "a remove missed");
-    [insert, got, gone]
+    [insert, got, chained, gone]
+}
+
+/// ns per get when each lookup's key depends on the result of the one before, as when a
+/// program follows links stored as values: nothing of one lookup can overlap the next, so
+/// this is the latency of a get, where the plain loop measures throughput (a CPU runs
+/// several independent lookups at once, and does so better the shorter each one is).
+fn chained_gets<S>(s: &S, order: &[usize], get: &impl Fn(&S, usize) -> bool) -> f64 {
+    let n = order.len();
+    let t = Instant::now();
+    let (mut at, mut found) = (0, 0);
+    for _ in 0..n {
+        let hit = get(black_box(s), order[at]);
+        found += usize::from(hit);
+        // The next index is computed from `hit` (always true, which the compiler cannot
+        // know), so its load waits for this lookup to finish.
+        at += 1 + usize::from(!hit);
+        if at >= n {
+            at -= n;
+        }
+    }
+    let ns = ns_per(t, n);
+    assert_eq!(found, n, "a key went missing");
+    ns
 }
 
 /// [`one_run`] of a std map type (`HashMap` or `BTreeMap`, which share their method names but
@@ -58,10 +84,15 @@ macro_rules! std_map_run {
 fn rows(
     sec: &mut Section,
     what: &str,
-    rounds: &[Vec<[f64; 3]>],
+    rounds: &[Vec<[f64; 4]>],
     anchors: &[(&str, Option<usize>)],
 ) {
-    let ops = ["insert", "get, random order", "remove, random order"];
+    let ops = [
+        "insert",
+        "get, random order",
+        "get, each key depending on the get before (latency)",
+        "remove, random order",
+    ];
     for (op_index, op) in ops.iter().enumerate() {
         let measure = format!("{op}, {what}");
         let ours = figure(&rounds[0], op_index);
@@ -170,9 +201,31 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
     );
     sec.about(
         "Each run inserts every key into an empty structure (one random order), then gets and \
-         removes every key (another random order). The ART stores u64 keys as 8 big-endian \
+         removes every key (another random order). Between them it gets every key again with \
+         each lookup's key computed from the result of the one before, so no two overlap: \
+         the latency of one get, where the plain gets measure how many a core finishes per \
+         second with several in flight. The ART stores u64 keys as 8 big-endian \
          bytes; congee takes only 8-byte keys. Ours and congee are safe to share between \
          threads (readers never block); HashMap and BTreeMap are single-threaded.",
     );
     sec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// The chained loop looks up every key of the order exactly once, in that order (its
+    /// next index is computed from each hit, so a slip there would skip or repeat keys).
+    #[test]
+    fn chained_gets_visit_every_key_once_in_order() {
+        let order = [3, 0, 4, 1, 2];
+        let seen = RefCell::new(Vec::new());
+        chained_gets(&(), &order, &|_: &(), i| {
+            seen.borrow_mut().push(i);
+            true
+        });
+        assert_eq!(seen.into_inner(), order);
+    }
 }

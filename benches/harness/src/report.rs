@@ -1,7 +1,7 @@
 //! The report: sections of rows "measure | anchor | anchor's figure | ours | ratio", each
 //! figure a median with its spread, rendered as markdown.
 
-use crate::measure::Sample;
+use crate::measure::{figure, ratios, Sample};
 use std::fmt::Write;
 
 /// What a figure counts, which also says whether lower or higher is better.
@@ -198,6 +198,25 @@ impl Section {
             unit,
             paired: Some(paired),
         });
+    }
+
+    /// The row "`ours` against `anchor`" for contenders `o` and `a` of the same rounds of
+    /// one-figure runs ([`crate::measure::Reps::rounds`]).
+    pub fn compare_in_rounds(
+        &mut self,
+        measure: &str,
+        unit: Unit,
+        rounds: &[Vec<[f64; 1]>],
+        (ours, o): (&str, usize),
+        (anchor, a): (&str, usize),
+    ) {
+        self.compare_paired(
+            measure,
+            unit,
+            (ours, figure(&rounds[o], 0)),
+            (anchor, figure(&rounds[a], 0)),
+            ratios(&rounds[o], &rounds[a], 0),
+        );
     }
 
     pub fn render(&self) -> String {

@@ -4,7 +4,7 @@
 //! 20-byte substring queries cut from random places of the text.
 
 use crate::data::Dataset;
-use crate::measure::{ns_per, peak_heap, Rng, Sample};
+use crate::measure::{figure, ns_per, peak_heap, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::{SamFile, SuffixAutomaton};
@@ -29,6 +29,9 @@ fn build<T>(ctx: &Ctx, bytes: usize, mut f: impl FnMut() -> T) -> (T, Sample, Sa
         Sample::once(peak as f64 / bytes as f64),
     )
 }
+
+/// A substring query: its answer, which must be above 0 for a present substring.
+type Query<'a> = dyn Fn(&[u8]) -> u64 + 'a;
 
 /// The range of suffixes (indexes into `sa`) that start with `q`.
 fn sa_range(text: &[u8], sa: &[i32], q: &[u8]) -> std::ops::Range<usize> {
@@ -122,54 +125,80 @@ pub fn run(ctx: &Ctx, genome: &Dataset<Vec<Vec<u8>>>) -> Section {
         })
         .collect();
     sec.about(format!("Queries: {n} substrings of 20 bytes, all present."));
-    let time = |f: &dyn Fn(&[u8]) -> u64| {
-        ctx.reps.sample(|| {
-            let t = Instant::now();
-            for q in &queries {
-                assert!(f(black_box(q)) > 0, "a present substring was not found");
-            }
-            ns_per(t, n)
-        })
+    // Every contender of a measure runs in the same rounds (see `Reps::rounds`).
+    let queries = &queries;
+    let query_rounds = |fs: &[&Query]| {
+        let mut runs: Vec<Box<dyn FnMut() -> [f64; 1] + '_>> = fs
+            .iter()
+            .map(|f| {
+                Box::new(move || {
+                    let t = Instant::now();
+                    for q in queries {
+                        assert!(f(black_box(q)) > 0, "a present substring was not found");
+                    }
+                    [ns_per(t, n)]
+                }) as Box<dyn FnMut() -> [f64; 1]>
+            })
+            .collect();
+        let mut refs: Vec<&mut dyn FnMut() -> [f64; 1]> =
+            runs.iter_mut().map(|r| &mut **r as _).collect();
+        ctx.reps.rounds(&mut refs)
     };
-    let contains_file = time(&|q| file.contains(q) as u64);
-    let contains_mem = time(&|q| sam.contains(q) as u64);
-    let table_contains = time(&|q| table.contains(std::str::from_utf8(q).unwrap()) as u64);
-    let sa_contains = time(&|q| !sa_range(&joined, &sa, q).is_empty() as u64);
-    let g_contains = gsam.as_ref().map(|(g, _, _)| {
-        time(&|q| {
+    let contains_file = |q: &[u8]| file.contains(q) as u64;
+    let contains_mem = |q: &[u8]| sam.contains(q) as u64;
+    let table_contains = |q: &[u8]| table.contains(std::str::from_utf8(q).unwrap()) as u64;
+    let sa_contains = |q: &[u8]| !sa_range(&joined, &sa, q).is_empty() as u64;
+    let g_contains = |q: &[u8]| {
+        gsam.as_ref().map_or(0, |(g, _, _)| {
             let mut s = g.get_root_state();
             s.feed_bytes(q);
             !s.is_nil() as u64
         })
-    });
-    sec.compare(
-        "20-byte contains",
+    };
+    let mut contains: Vec<&Query> =
+        vec![&contains_file, &contains_mem, &table_contains, &sa_contains];
+    if gsam.is_some() {
+        contains.push(&g_contains);
+    }
+    let r = query_rounds(&contains);
+    let measure = "20-byte contains";
+    let file_name = "suffix automaton, saved form";
+    for (i, anchor) in ["suffix SuffixTable", "cdivsufsort + binary search"]
+        .into_iter()
+        .enumerate()
+    {
+        sec.compare_in_rounds(measure, Unit::Ns, &r, (file_name, 0), (anchor, i + 2));
+    }
+    match gsam {
+        Some(_) => sec.compare_in_rounds(measure, Unit::Ns, &r, (file_name, 0), ("general-sam", 4)),
+        None => sec.compare(
+            measure,
+            Unit::Ns,
+            (file_name, figure(&r[0], 0).into()),
+            vec![("general-sam", skipped())],
+        ),
+    }
+    sec.compare_in_rounds(
+        measure,
         Unit::Ns,
-        ("suffix automaton, saved form", contains_file.into()),
-        vec![
-            ("suffix SuffixTable", table_contains.into()),
-            ("cdivsufsort + binary search", sa_contains.into()),
-            ("general-sam", g_contains.map_or_else(skipped, Cell::from)),
-        ],
+        &r,
+        ("suffix automaton, editable form", 1),
+        ("suffix SuffixTable", 2),
     );
-    sec.compare(
-        "20-byte contains",
-        Unit::Ns,
-        ("suffix automaton, editable form", contains_mem.into()),
-        vec![("suffix SuffixTable", table_contains.into())],
-    );
-    let count = time(&|q| file.count(q));
-    let table_count = time(&|q| table.positions(std::str::from_utf8(q).unwrap()).len() as u64);
-    let sa_count = time(&|q| sa_range(&joined, &sa, q).len() as u64);
-    sec.compare(
-        "20-byte occurrence count",
-        Unit::Ns,
-        ("suffix automaton, saved form", count.into()),
-        vec![
-            ("suffix SuffixTable (positions)", table_count.into()),
-            ("cdivsufsort + binary search", sa_count.into()),
-        ],
-    );
+    let count = |q: &[u8]| file.count(q);
+    let table_count = |q: &[u8]| table.positions(std::str::from_utf8(q).unwrap()).len() as u64;
+    let sa_count = |q: &[u8]| sa_range(&joined, &sa, q).len() as u64;
+    let r = query_rounds(&[&count, &table_count, &sa_count]);
+    for (i, anchor) in [
+        "suffix SuffixTable (positions)",
+        "cdivsufsort + binary search",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let measure = "20-byte occurrence count";
+        sec.compare_in_rounds(measure, Unit::Ns, &r, (file_name, 0), (anchor, i + 1));
+    }
     sec
 }
 

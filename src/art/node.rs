@@ -443,6 +443,11 @@ impl<const N: usize> Small<N> {
     }
 
     /// The slot for byte `b` (live or tombstoned); at most one slot per byte exists.
+    ///
+    /// A loop with a branch per key, on purpose. Comparing all keys at once (packed in words,
+    /// SWAR) ran 16% slower on 348k English words, though it never mispredicts: the branch
+    /// lets the CPU guess which slot matches and load it while the key bytes are still on
+    /// their way from memory, and the branchless form makes that load wait for them.
     fn slot(&self, b: u8) -> Option<&Slot> {
         (0..self.used())
             .find(|&i| self.keys[i].load(Ordering::Relaxed) == b)

@@ -204,8 +204,8 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
     let linked_dict = linked.build(keys);
     let shared = Shared::open();
     let shared_dict = shared.as_ref().ok().map(|lib| lib.api.build(keys));
-    // All three run in the same rounds (see `Reps::rounds`): the boundary costs a few ns, less
-    // than the drift of a shared machine between two separate loops.
+    // All three run in the same rounds (see `Reps::rounds`): taken in separate loops, this
+    // ratio read anywhere from 1.06x to 1.35x from one run to the next.
     let mut rust_run = || pass(&|q| dat.get(q).is_some());
     let mut linked_run = || through(&linked, linked_dict);
     let mut shared_run = (shared.as_ref().ok())

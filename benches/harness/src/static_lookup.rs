@@ -3,7 +3,7 @@
 //! bytes per key, positive and negative lookups in random order, prefix listing.
 
 use crate::data::Dataset;
-use crate::measure::{figure, live_heap, ns_per, ratios, Rng, Sample};
+use crate::measure::{figure, live_heap, ns_per, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, Layout};
@@ -304,7 +304,6 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             &mut || lookup_run(qs, found, |q| level.get(q).is_some()),
         ]);
         let ours = figure(&tries[0], 0);
-        let darts_time = figure(&tries[1], 0);
         let crawdad_cell = crawdad.as_ref().map_or_else(no_utf8, |c| {
             // crawdad takes chars: only valid UTF-8 queries can be asked; a negative query
             // made invalid by the byte change is absent by definition and skipped.
@@ -319,13 +318,7 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             .into()
         });
         let darts_row = |sec: &mut Section, name: &str, i: usize| {
-            sec.compare_paired(
-                label,
-                Unit::Ns,
-                (name, figure(&tries[i], 0)),
-                ("darts-clone", darts_time),
-                ratios(&tries[i], &tries[1], 0),
-            )
+            sec.compare_in_rounds(label, Unit::Ns, &tries, (name, i), ("darts-clone", 1))
         };
         darts_row(&mut sec, "double-array trie", 0);
         sec.compare(
@@ -358,12 +351,12 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
             &mut || lookup_run(qs, found, |q| dawg.contains(q)),
             &mut || lookup_run(qs, found, |q| set.contains(q)),
         ]);
-        sec.compare_paired(
+        sec.compare_in_rounds(
             label,
             Unit::Ns,
-            ("DAWG saved form", figure(&sets[0], 0)),
-            ("fst Set", figure(&sets[1], 0)),
-            ratios(&sets[0], &sets[1], 0),
+            &sets,
+            ("DAWG saved form", 0),
+            ("fst Set", 1),
         );
     }
 

@@ -558,11 +558,11 @@ dictenstein_status dictenstein_builder_set_child_links(struct dictenstein_builde
  * units one exact lookup reads lie close together. `DICTENSTEIN_LAYOUT_LEVEL_ORDER` puts the
  * trie level by level, so the nodes near the root that every fuzzy query walks lie together
  * and stay cached between queries: fuzzy search at distance 2 on English words ran from 3%
- * slower to 18% faster (usually faster) on the two machines we measured, exact lookups about 20% slower on one and no
- * slower on the other (`scripts/bench.sh` reports both layouts). Level order applies to
- * tries of up to 2^21 units (about 12 MiB with child links); a larger trie is built depth
- * first. The file format and every answer are the same either way, and
- * `dictenstein_dict_open` reads both.
+ * slower to 18% faster (usually faster) on the two machines we measured, exact lookups
+ * about 20% slower on one and no slower on the other (`scripts/bench.sh` reports both
+ * layouts). Level order applies to tries of up to 2^21 units (about 12 MiB with child
+ * links); a larger trie is built depth first. The file format and every answer are the
+ * same either way, and `dictenstein_dict_open` reads both.
  *
  * Parameters: `builder`: the builder. `layout`: a `DICTENSTEIN_LAYOUT_*` constant. `error`:
  * optional error details.

@@ -30,12 +30,11 @@ pub enum Layout {
     /// Level by level: the nodes near the root, which every fuzzy query walks, lie together
     /// and stay in cache from one query to the next. Fuzzy search at distance 2 on English
     /// words ran from 3% slower to 18% faster (usually faster) on the two machines we
-    /// measured; exact lookups ran about 20%
-    /// slower on one and no slower on the other, so measure on yours (`scripts/bench.sh`
-    /// reports both layouts side by side). Only tries that fit in 2^21 units (about 12 MiB
-    /// with child links; the 348,454 English words need 0.93 million) are laid out this way:
-    /// parents far behind the frontier would waste space, so a larger trie is built depth
-    /// first.
+    /// measured; exact lookups ran about 20% slower on one and no slower on the other, so
+    /// measure on yours (`scripts/bench.sh` reports both layouts side by side). Only tries
+    /// that fit in 2^21 units (about 12 MiB with child links; the 348,454 English words need
+    /// 0.93 million) are laid out this way: parents far behind the frontier would waste
+    /// space, so a larger trie is built depth first.
     LevelOrder,
 }
 

@@ -12,10 +12,10 @@ use std::hint::black_box;
 use std::time::Instant;
 
 /// One run of one structure: `make` returns an empty one, `ins` inserts key `i` with value
-/// `i` (true if it was new), `get` (its value) and `del` act on one key (by index). Inserts all `n` keys, gets them all
-/// in `order`, gets them all again with each lookup waiting for the one before
-/// ([`chained_gets`]), removes them all in `order`; returns ns per insert, get, chained get
-/// and remove.
+/// `i` (true if it was new), `get` (its value) and `del` act on one key (by index). Inserts
+/// all `n` keys, gets them all in `order`, gets them all again with each lookup waiting for
+/// the one before ([`chained_gets`]), removes them all in `order`; returns ns per insert,
+/// get, chained get and remove.
 fn one_run<S>(
     n: usize,
     order: &[usize],

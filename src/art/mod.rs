@@ -145,7 +145,7 @@ impl Art {
             // In a Node48 or Node256 the child slot sits cache lines away from the header.
             // Load the child for the next byte as if the prefix were empty (dense nodes mostly
             // have none) before reading the prefix: the slot's address does not depend on the
-            // header, so the two cache misses overlap instead of queueing. (A Node4/16 keeps
+            // header, so the two cache misses overlap instead of queueing. (A Node2/4/16 keeps
             // its slots next to its header, and often has a prefix: no gain there.)
             // A published node's prefix never changes, so loading the slot first reads what
             // a load after the header would (a concurrent write to the slot is seen before or
@@ -153,6 +153,7 @@ impl Art {
             let (h, early) = match node {
                 Ref::N256(n) => (&n.h, key.get(depth).map(|&b| n.child(b))),
                 Ref::N48(n) => (&n.h, key.get(depth).map(|&b| n.child(b))),
+                Ref::N2(n) => (&n.h, None),
                 Ref::N4(n) => (&n.h, None),
                 Ref::N16(n) => (&n.h, None),
                 // A leaf: inline ones hold the bytes from `depth` on, heap ones the whole term.
@@ -281,7 +282,7 @@ impl Art {
                     return Ok(Some(update(place, leaf, value, mode)));
                 }
                 Ref::Leaf(_) | Ref::Inline(_) => {
-                    // Two terms now share this position: a new Node4 holding both.
+                    // Two terms now share this position: a new Node2 holding both.
                     let old = leaf_term(node, key, depth);
                     let split = depth + common_prefix(&old[depth..], &key[depth..]);
                     let mut leaf_here = Entry::empty();
@@ -685,10 +686,11 @@ mod tests {
                 "an inner node kept {} children and leaf {leaf}",
                 entries.len()
             );
-            // The smallest fanout each kind keeps (its shrink threshold plus one; a Node4, the
+            // The smallest fanout each kind keeps (its shrink threshold plus one; a Node2, the
             // smallest kind, keeps any the rule above allows). Written out, not read from
             // `should_shrink`, so that a wrong threshold there fails here.
             let least = match node {
+                Ref::N4(_) => 2,
                 Ref::N16(_) => 4,
                 Ref::N48(_) => 13,
                 Ref::N256(_) => 41,

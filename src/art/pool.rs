@@ -24,7 +24,7 @@ use std::alloc::Layout;
 use std::ptr::NonNull;
 
 /// Node kinds, one size class each (index = pointer tag - 1).
-pub(crate) const CLASSES: usize = 5;
+pub(crate) const CLASSES: usize = 6;
 const FIRST_CHUNK: usize = 64 << 10;
 const LAST_CHUNK: usize = 32 << 20;
 /// Chunks this large or larger are advised onto huge pages (one 2 MiB page is already a
@@ -156,10 +156,10 @@ mod tests {
     /// up to the chunks that get the huge-page advice.
     #[test]
     fn slots_are_distinct_aligned_and_writable_across_chunks() {
-        let pool = Pool::new([24, 72, 200, 700, 2100]);
+        let pool = Pool::new([24, 48, 72, 200, 700, 2100]);
         // 2100-byte slots: enough for chunks from 64 KiB up past HUGE_FROM.
         let n = (16 << 20) / 2104;
-        let mut addrs: Vec<usize> = (0..n).map(|_| pool.alloc(4, 2100) as usize).collect();
+        let mut addrs: Vec<usize> = (0..n).map(|_| pool.alloc(5, 2100) as usize).collect();
         for (i, &a) in addrs.iter().enumerate() {
             assert_eq!(a % 8, 0);
             // SAFETY: each slot is 2104 bytes of pool memory owned by this test.
@@ -176,19 +176,19 @@ mod tests {
         }
         addrs.sort_unstable();
         assert!(addrs.windows(2).all(|w| w[1] - w[0] >= 2104));
-        assert!(pool.classes[4].lock().chunks.len() > 7);
+        assert!(pool.classes[5].lock().chunks.len() > 7);
     }
 
     /// A released slot is handed out again (to the same class only).
     #[test]
     fn released_slots_are_reused_by_their_class() {
-        let pool = Pool::new([24, 72, 200, 700, 2100]);
+        let pool = Pool::new([24, 48, 72, 200, 700, 2100]);
         let a = pool.alloc(0, 24);
         let b = pool.alloc(0, 24);
         assert_ne!(a, b);
         // SAFETY: `a` came from this pool's class 0 and holds nothing.
         unsafe { pool.release(0, a) };
-        let other = pool.alloc(1, 72);
+        let other = pool.alloc(1, 48);
         assert_ne!(other, a);
         assert_eq!(pool.alloc(0, 24), a);
     }

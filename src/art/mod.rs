@@ -766,6 +766,59 @@ mod tests {
         check_shape(&art);
     }
 
+    /// The kind of the node below the root's child slot for byte `b`.
+    fn kind_under(art: &Art, b: u8) -> &'static str {
+        let guard = epoch::pin();
+        // SAFETY: words loaded from slots of this trie under `guard`; no writer runs.
+        let root = unsafe { deref(Entry::ptr(art.root.load(Ordering::Acquire)), &guard) };
+        // SAFETY: as above.
+        match unsafe { deref(root.expect("a root").child(b), &guard) } {
+            Some(Ref::N2(_)) => "Node2",
+            Some(Ref::N4(_)) => "Node4",
+            Some(Ref::N16(_)) => "Node16",
+            Some(_) => "another kind",
+            None => "nothing",
+        }
+    }
+
+    /// Pins the Node2 kind: two entries (two children, or a child and the term ending at the
+    /// node) make a Node2, a third grows it into a Node4, and removals back to one child and
+    /// the term shrink it into a Node2 again; the trie's heap bytes follow each kind's size.
+    #[test]
+    fn nodes_of_two_entries_are_node2s_and_grow_and_shrink_through_them() {
+        let art = Art::new();
+        // "x" makes the root branch at the first byte, so the node studied sits below it.
+        for k in [&b"x"[..], b"ab", b"ac"] {
+            art.insert(k, 1).unwrap();
+        }
+        assert_eq!(kind_under(&art, b'a'), "Node2");
+        let two = art.heap_bytes();
+        art.insert(b"ad", 1).unwrap();
+        assert_eq!(kind_under(&art, b'a'), "Node4");
+        assert_eq!(
+            art.heap_bytes() - two,
+            std::mem::size_of::<node::Small<4>>() - std::mem::size_of::<node::Small<2>>()
+        );
+        art.insert(b"a", 1).unwrap();
+        assert!(art.remove(b"ac").unwrap().is_some());
+        assert_eq!(
+            kind_under(&art, b'a'),
+            "Node4",
+            "two children and a term: no shrink"
+        );
+        assert!(art.remove(b"ad").unwrap().is_some());
+        assert_eq!(kind_under(&art, b'a'), "Node2");
+        for (k, v) in [
+            (&b"a"[..], Some(1)),
+            (b"ab", Some(1)),
+            (b"ac", None),
+            (b"ad", None),
+        ] {
+            assert_eq!(art.get(k), v, "key {k:?}");
+        }
+        check_shape(&art);
+    }
+
     /// Pins the moves of inline leaves (a term's last bytes kept in its parent's slot): a
     /// split moves one deeper (fewer bytes), a removal that collapses a node moves one up
     /// (more bytes), and past seven bytes, or into the root word, it must become a heap leaf

@@ -211,11 +211,11 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
     sec.about(
         "Each run inserts every key into an empty structure (one random order), then gets and \
          removes every key (another random order); each order's keys are copies kept in that \
-         order, so reading the next key is cheap for every contender. Between them it gets every key again with \
-         each lookup's key computed from the result of the one before, so no two overlap: \
-         the latency of one get, where the plain gets measure how many a core finishes per \
-         second with several in flight. The ART stores u64 keys as 8 big-endian \
-         bytes; congee takes only 8-byte keys. Ours and congee are safe to share between \
+         order, so reading the next key is cheap for every contender. Between them it gets \
+         every key again with each lookup's key computed from the result of the one before, \
+         so no two overlap: the latency of one get, where the plain gets measure how many a \
+         core finishes per second with several in flight. The ART stores u64 keys as 8 \
+         big-endian bytes; congee takes only 8-byte keys. Ours and congee are safe to share between \
          threads (readers never block); HashMap and BTreeMap are single-threaded.",
     );
     sec

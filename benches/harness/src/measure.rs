@@ -223,6 +223,13 @@ pub fn live_heap() -> usize {
     LIVE.load(Ordering::Relaxed)
 }
 
+/// Heap bytes a structure keeps, measured as the growth of the live heap across its build.
+pub fn heap_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = live_heap();
+    let out = f();
+    (out, live_heap().saturating_sub(before))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! bytes per key, positive and negative lookups in random order, prefix listing.
 
 use crate::data::Dataset;
-use crate::measure::{figure, live_heap, ns_per, Rng, Sample};
+use crate::measure::{figure, heap_of, ns_per, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, Layout};
@@ -118,13 +118,6 @@ fn built_with(keys: &[Vec<u8>], set: impl FnOnce(&mut DoubleArrayBuilder)) -> Do
         b.add(k, i as u64).unwrap();
     }
     b.finish().unwrap()
-}
-
-/// Heap bytes a structure keeps, measured as the growth of the live heap across its build.
-fn heap_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = live_heap();
-    let out = f();
-    (out, live_heap().saturating_sub(before))
 }
 
 pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {

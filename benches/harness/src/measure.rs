@@ -223,6 +223,15 @@ pub fn live_heap() -> usize {
     LIVE.load(Ordering::Relaxed)
 }
 
+/// A map (std's `HashMap` or `BTreeMap`) of owned copies of `keys`, each with its index as
+/// its value: the same contents the anchors hold in the static and mutable sections.
+pub fn indexed<M: FromIterator<(Vec<u8>, u64)>>(keys: &[Vec<u8>]) -> M {
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), i as u64))
+        .collect()
+}
+
 /// Heap bytes a structure keeps, measured as the growth of the live heap across its build.
 pub fn heap_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let before = live_heap();

@@ -3,7 +3,7 @@
 //! keys and on random u64 keys.
 
 use crate::data::Dataset;
-use crate::measure::{figure, heap_of, ns_per, ratios, Rng, Sample};
+use crate::measure::{figure, heap_of, indexed, ns_per, ratios, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::Art;
@@ -148,20 +148,8 @@ pub fn run(ctx: &Ctx, words: &Dataset<Vec<Vec<u8>>>) -> Section {
         a
     })
     .1;
-    let hash_heap = heap_of(|| {
-        keys.iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i as u64))
-            .collect::<HashMap<Vec<u8>, u64>>()
-    })
-    .1;
-    let btree_heap = heap_of(|| {
-        keys.iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i as u64))
-            .collect::<BTreeMap<Vec<u8>, u64>>()
-    })
-    .1;
+    let hash_heap = heap_of(|| indexed::<HashMap<_, _>>(keys)).1;
+    let btree_heap = heap_of(|| indexed::<BTreeMap<_, _>>(keys)).1;
     sec.compare(
         &format!("heap with every key in, keys included, {n} {}", words.name),
         Unit::BytesPerKey,

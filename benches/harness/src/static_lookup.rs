@@ -3,7 +3,7 @@
 //! bytes per key, positive and negative lookups in random order, prefix listing.
 
 use crate::data::Dataset;
-use crate::measure::{figure, heap_of, ns_per, Rng, Sample};
+use crate::measure::{figure, heap_of, indexed, ns_per, Rng, Sample};
 use crate::report::{Cell, Section, Unit};
 use crate::Ctx;
 use dictenstein::{Dawg, DawgFile, Dictionary, DoubleArray, DoubleArrayBuilder, Layout};
@@ -177,22 +177,10 @@ pub fn run(ctx: &Ctx, data: &Dataset<Vec<Vec<u8>>>) -> Section {
         DawgFile::from_vec(d.to_file_bytes().unwrap()).unwrap()
     });
     let (set, set_build) = build(ctx, || fst::Set::from_iter(keys.iter()).unwrap());
-    let ((hash, hash_bytes), hash_build) = build(ctx, || {
-        heap_of(|| {
-            keys.iter()
-                .enumerate()
-                .map(|(i, k)| (k.clone(), i as u64))
-                .collect::<HashMap<Vec<u8>, u64>>()
-        })
-    });
-    let ((btree, btree_bytes), btree_build) = build(ctx, || {
-        heap_of(|| {
-            keys.iter()
-                .enumerate()
-                .map(|(i, k)| (k.clone(), i as u64))
-                .collect::<BTreeMap<Vec<u8>, u64>>()
-        })
-    });
+    let ((hash, hash_bytes), hash_build) =
+        build(ctx, || heap_of(|| indexed::<HashMap<_, _>>(&keys)));
+    let ((btree, btree_bytes), btree_build) =
+        build(ctx, || heap_of(|| indexed::<BTreeMap<_, _>>(&keys)));
     let no_utf8 = || Cell::Missing("keys are not all UTF-8".into());
 
     let ms = Unit::Ms;

@@ -130,6 +130,13 @@ impl Suffix {
         query[(e & !Self::SWAP) as usize]
     }
 
+    /// The query index of the unit that follows the first unit of suffix `e` (a swap skips
+    /// the unit it swapped with).
+    #[inline]
+    pub fn after_first(e: u32) -> u32 {
+        (e & !Self::SWAP) + 1 + u32::from(e & Self::SWAP != 0)
+    }
+
     /// The units of suffix `e` of `query`: an optional first unit, then a tail.
     #[inline]
     pub fn units(query: &[u32], e: u32) -> (Option<u32>, &[u32]) {

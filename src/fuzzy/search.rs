@@ -171,10 +171,12 @@ struct Walk<N: Node, E: Engine> {
     /// one is worth entering.
     picked: Vec<(u32, N, bool)>,
     /// Scratch for `pick`: the suffixes being followed, the suffixes shared by the children
-    /// whose unit is not in the query, and those of one other child.
+    /// whose unit is not in the query, and those of one other child. The lists hold each
+    /// suffix decoded once as its first byte and the query index after it, as every child
+    /// tries them.
     trails: Vec<Trail<N>>,
-    shared: Vec<u32>,
-    own: Vec<u32>,
+    shared: Vec<(u8, u32)>,
+    own: Vec<(u8, u32)>,
 }
 
 impl<N: Node, E: Engine> Walk<N, E> {
@@ -406,8 +408,10 @@ impl<N: Node, E: Engine> Walk<N, E> {
                     };
                     list.clear();
                     if ml.0 == kk {
-                        self.engine
-                            .suffixes(j + 1, &crow, Some(row), u, |e| list.push(e));
+                        let query = self.engine.query();
+                        self.engine.suffixes(j + 1, &crow, Some(row), u, |e| {
+                            list.push((Suffix::first(query, e) as u8, Suffix::after_first(e)))
+                        });
                     }
                     if common {
                         shared = Some(ml);
@@ -426,10 +430,8 @@ impl<N: Node, E: Engine> Walk<N, E> {
                 // is at hand: only the survivors cost a trail (10% faster on English words
                 // at distance 2 than trails that all start at the child and take their
                 // first unit in the first round).
-                let query = self.engine.query();
-                for &e in list {
-                    if let Some(node) = child.transition(Suffix::first(query, e) as u8) {
-                        let at = Suffix::after_first(e);
+                for &(first, at) in list {
+                    if let Some(node) = child.transition(first) {
                         self.trails.push(Trail {
                             child: idx,
                             at,

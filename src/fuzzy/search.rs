@@ -430,6 +430,7 @@ impl<N: Node, E: Engine> Walk<N, E> {
                 // is at hand: only the survivors cost a trail (10% faster on English words
                 // at distance 2 than trails that all start at the child and take their
                 // first unit in the first round).
+                let before = self.trails.len();
                 for &(first, at) in list {
                     if let Some(node) = child.transition(first) {
                         self.trails.push(Trail {
@@ -438,6 +439,10 @@ impl<N: Node, E: Engine> Walk<N, E> {
                             node,
                         });
                     }
+                }
+                if self.trails.len() == before {
+                    // Dead: no trail left to make it worth entering.
+                    continue;
                 }
             }
             self.picked.push((u, child, keep));

@@ -709,6 +709,9 @@ pub struct DawgFileEdges<'a> {
 impl<'a> Iterator for DawgFileEdges<'a> {
     type Item = (u8, DawgFileNode<'a>);
 
+    // Inlined into the caller's loop (fuzzy search lists thousands of children per query;
+    // as a call this made distance 2 on English words 11% slower).
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let c = self.next.take()?;
         // Every named child is checked like a lookup, so a damaged name can end the listing

@@ -179,37 +179,44 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
         );
         // SymSpell's index serves distances up to 2 only.
         let symspell_serves = k <= 2;
-        // Our search on both layouts with `o`, and SymSpell asked with `verbosity` when it
-        // serves distance `k`, in the same rounds; and each one's matches.
+        // Our search on both layouts of the double array and on the DAWG with `o`, and
+        // SymSpell asked with `verbosity` when it serves distance `k`, in the same rounds;
+        // and each one's matches.
         let against_symspell = |o: &FuzzyOptions, verbosity: fn() -> Verbosity| {
-            let (mut n_dat, mut n_level, mut n_sym) = (0, 0, 0);
+            let (mut n_dat, mut n_level, mut n_dawg, mut n_sym) = (0, 0, 0, 0);
             let rounds = {
                 let mut on_dat = || timed(&qs, |q| count(&dat, q, o), &mut n_dat);
                 let mut on_level = || timed(&qs, |q| count(&level, q, o), &mut n_level);
+                let mut on_dawg = || timed(&qs, |q| count(&dawg, q, o), &mut n_dawg);
                 let mut symspell = || {
                     let ask = |q: &String| sym.lookup(q, verbosity(), k as i64).len();
                     timed(&str_qs, ask, &mut n_sym)
                 };
-                let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> = vec![&mut on_dat, &mut on_level];
+                let mut fs: Vec<&mut dyn FnMut() -> [f64; 1]> =
+                    vec![&mut on_dat, &mut on_level, &mut on_dawg];
                 if symspell_serves {
                     fs.push(&mut symspell);
                 }
                 ctx.reps.rounds(&mut fs)
             };
-            (rounds, [n_dat, n_level, n_sym])
+            (rounds, [n_dat, n_level, n_dawg, n_sym])
         };
-        let (transposed, [n_tr, n_level, n_sym]) = against_symspell(&tr, || Verbosity::All);
+        let (transposed, [n_tr, n_level, n_tr_dawg, n_sym]) =
+            against_symspell(&tr, || Verbosity::All);
         assert_eq!(n_tr, n_level, "the layouts disagree at distance {k}");
+        assert_eq!(n_tr, n_tr_dawg, "DAT and DAWG disagree at distance {k}");
         if symspell_serves {
             sec.note(format!(
                 "{name}, distance {k}: matches found: ours {n_all} (with transpositions \
                  {n_tr}), fst {n_fst}, SymSpell {n_sym}"
             ));
         }
-        let (nearest, [n_best, n_level_best, _]) = against_symspell(&best, || Verbosity::Closest);
+        let (nearest, [n_best, n_level_best, n_dawg_best, _]) =
+            against_symspell(&best, || Verbosity::Closest);
         assert_eq!(
-            n_best, n_level_best,
-            "the layouts disagree on the best 10 at distance {k}"
+            (n_best, n_best),
+            (n_level_best, n_dawg_best),
+            "the layouts and the DAWG disagree on the best 10 at distance {k}"
         );
         let label = |what: &str| format!("{name}, distance {k}, {what}");
         let all_label = label("all matches");
@@ -227,7 +234,11 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
             ("DAWG saved form", 1),
             ("fst + levenshtein_automata", 2),
         );
-        let sides = [("DAT", 0), ("DAT in level order", 1)];
+        let sides = [
+            ("DAT", 0),
+            ("DAT in level order", 1),
+            ("DAWG saved form", 2),
+        ];
         for (what, rounds, anchor) in [
             ("all matches, with transpositions", &transposed, "SymSpell"),
             (
@@ -238,7 +249,7 @@ fn one_set(ctx: &Ctx, sec: &mut Section, name: &str, pairs: &[(Vec<u8>, u64)], n
         ] {
             for side in sides {
                 if symspell_serves {
-                    sec.compare_in_rounds(&label(what), Unit::PerSec, rounds, side, (anchor, 2));
+                    sec.compare_in_rounds(&label(what), Unit::PerSec, rounds, side, (anchor, 3));
                 } else {
                     sec.compare(
                         &label(what),

@@ -374,11 +374,11 @@ impl<N: Node, E: Engine> Walk<N, E> {
     /// (`min == k - 1`), so some children have budget to spare and the others none. A child
     /// with none is worth entering only if it is a match itself or one of its query
     /// suffixes ends at a term below it (see `enter_suffixes`), and most are neither. So
-    /// every child's row is computed here first, and the suffixes of all the children with
-    /// no budget are followed together (after their first unit, taken at once), one unit
-    /// per round: each round's loads are
-    /// independent of each other, so their cache misses overlap instead of queueing one
-    /// suffix after the other. Children found dead are marked and never entered.
+    /// every child's row is computed here first. Each suffix of a child with no budget
+    /// takes its first unit at once, where most fail; the survivors of all the children are
+    /// then followed together, one unit per round: each round's loads are independent of
+    /// each other, so their cache misses overlap instead of queueing one suffix after the
+    /// other. Children found dead are dropped or marked, and never entered.
     fn pick(&mut self, node: &N, k: usize) -> Kids<N> {
         let kk = k as u8;
         let f = self.frames.len() - 1;

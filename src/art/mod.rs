@@ -14,6 +14,7 @@
 //!
 //! No I/O happens here, so the durable store reuses this type as its in-memory index.
 
+mod bucket;
 mod node;
 mod pool;
 mod scan;
@@ -26,8 +27,11 @@ pub use view::{ArtEdges, ArtNode, ArtView};
 
 use crate::error::{Error, Result};
 use crate::MAX_TERM_LEN;
+use bucket::{filter, Term, BUCKET_MAX, PREFIX_MAX};
 use crossbeam_epoch::{self as epoch, Guard};
-use node::{build_inner, deref, inline_word, new_leaf, retire, Entry, Header, Ref, Slot};
+use node::{
+    build_bucket, build_inner, deref, inline_word, new_leaf, retire, Entry, Header, Ref, Slot,
+};
 use parking_lot::Mutex;
 use pool::Pool;
 use std::ops::Bound;
@@ -52,6 +56,9 @@ pub struct Art {
     seq: AtomicU64,
     /// Where the nodes live; see `pool.rs`.
     pool: Arc<Pool>,
+    /// Terms a bucket holds at most ([`BUCKET_MAX`]; 1 for a trie without buckets, as tests
+    /// of the inner node kinds use).
+    bucket_max: usize,
 }
 
 impl Default for Art {
@@ -89,7 +96,15 @@ enum OnExisting {
 
 impl Art {
     pub fn new() -> Self {
+        Self::with_bucket_max(BUCKET_MAX)
+    }
+
+    /// A trie whose buckets hold at most `max` terms (at most [`BUCKET_MAX`]); with 1 it has
+    /// none and every subtree of two terms or more is an inner node.
+    pub(crate) fn with_bucket_max(max: usize) -> Self {
+        assert!((1..=BUCKET_MAX).contains(&max), "bucket size {max}");
         Art {
+            bucket_max: max,
             root: AtomicUsize::new(0),
             len: AtomicUsize::new(0),
             heap_bytes: AtomicUsize::new(0),
@@ -156,6 +171,11 @@ impl Art {
                 Ref::N2(n) => (&n.h, None),
                 Ref::N4(n) => (&n.h, None),
                 Ref::N16(n) => (&n.h, None),
+                Ref::Bucket(b) => {
+                    return b
+                        .find(key, depth, guard)
+                        .and_then(|(_, leaf)| leaf.leaf_value())
+                }
                 // A leaf: inline ones hold the bytes from `depth` on, heap ones the whole term.
                 leaf => {
                     return leaf
@@ -237,6 +257,92 @@ impl Art {
         p
     }
 
+    /// Builds the subtree holding `terms` (sorted, at least one, all sharing their first `at`
+    /// bytes) for a slot `at` bytes into them: a leaf for one term, a bucket for up to
+    /// `bucket_max`, else an inner node over smaller subtrees. Heap leaves of terms that
+    /// become inline are pushed on `dead`, to be retired once the subtree is published.
+    fn subtree(
+        &self,
+        g: &Guard,
+        terms: &[Term],
+        at: usize,
+        place: Place<'_>,
+        dead: &mut Vec<Entry>,
+    ) -> Entry {
+        let first = &terms[0].key;
+        let last = &terms[terms.len() - 1].key;
+        let common = common_prefix(&first[at..], &last[at..]);
+        if terms.len() == 1 {
+            return self.term_leaf(g, &terms[0], at, place.holds_inline(), dead);
+        }
+        if terms.len() <= self.bucket_max {
+            let plen = common.min(PREFIX_MAX);
+            let entries: Vec<Entry> = terms
+                .iter()
+                .map(|t| {
+                    let rest = &t.key[at + plen..];
+                    match self.term_leaf(g, t, at + plen, true, dead) {
+                        e if e.is_inline() => e,
+                        e => Entry {
+                            word: e.word,
+                            val: filter(rest),
+                        },
+                    }
+                })
+                .collect();
+            let p = Entry::ptr(build_bucket(&self.pool, &first[at..at + plen], &entries));
+            self.account_new(g, p);
+            return p;
+        }
+        let end = at + common;
+        let mut rest = terms;
+        let mut leaf_here = Entry::empty();
+        if first.len() == end {
+            leaf_here = self.term_leaf(g, &terms[0], end, true, dead);
+            rest = &terms[1..];
+        }
+        let mut entries = Vec::new();
+        while let Some(t) = rest.first() {
+            let b = t.key[end];
+            let n = rest.iter().take_while(|t| t.key[end] == b).count();
+            let child = self.subtree(g, &rest[..n], end + 1, Place::Inside, dead);
+            entries.push((b, child));
+            rest = &rest[n..];
+        }
+        self.inner(g, &first[at..end], leaf_here, &entries)
+    }
+
+    /// The leaf for `t` in a slot `at` bytes into it: inline when its bytes from there fit
+    /// and `inline_ok` (retiring the heap leaf it had, if any), else its heap leaf or a new one.
+    fn term_leaf(
+        &self,
+        g: &Guard,
+        t: &Term,
+        at: usize,
+        inline_ok: bool,
+        dead: &mut Vec<Entry>,
+    ) -> Entry {
+        match (inline_word(&t.key[at..]).filter(|_| inline_ok), t.heap) {
+            (Some(word), heap) => {
+                dead.extend(heap.map(Entry::ptr));
+                Entry { word, val: t.value }
+            }
+            (None, Some(p)) => Entry::ptr(p),
+            (None, None) => Entry::ptr(self.leaf(g, &t.key, t.value)),
+        }
+    }
+
+    /// Publishes `e` in `place` (replacing `old`), then retires `old` and every entry of
+    /// `dead`, which no reader can reach any more.
+    fn replace(&self, g: &Guard, place: Place<'_>, old: Entry, e: Entry, dead: Vec<Entry>) {
+        place.set(e);
+        for d in std::iter::once(old).chain(dead) {
+            // SAFETY: `old` was just unlinked from `place`, and `dead` holds heap leaves
+            // whose terms moved into `e` as inline leaves (or were removed): unlinked too.
+            unsafe { self.drop_node(g, d) };
+        }
+    }
+
     fn account_new(&self, guard: &Guard, e: Entry) {
         // SAFETY: `e` was just allocated by this thread and is not shared yet.
         if let Some(r) = unsafe { deref(e, guard) } {
@@ -278,30 +384,61 @@ impl Art {
                 Some(n) => n,
             };
             let h = match node {
+                Ref::Bucket(b) => {
+                    if let Some((i, leaf)) = b.find(key, depth, g) {
+                        return Ok(Some(match leaf {
+                            Ref::Inline(_) if mode == OnExisting::Overwrite => {
+                                b.slot(i).swap_value(value)
+                            }
+                            Ref::Inline(e) => e.val,
+                            heap => update(place, heap, value, mode),
+                        }));
+                    }
+                    // A new bucket with the term added, or an inner node when it is full.
+                    let mut terms = b.terms(&key[..depth], g);
+                    let at = terms.partition_point(|t| t.key[..] < *key);
+                    terms.insert(
+                        at,
+                        Term {
+                            key: key.to_vec(),
+                            value,
+                            heap: None,
+                        },
+                    );
+                    let mut dead = Vec::new();
+                    let e = self.subtree(g, &terms, depth, place, &mut dead);
+                    self.replace(g, place, cur, e, dead);
+                    self.len.fetch_add(1, Ordering::Release);
+                    return Ok(None);
+                }
                 leaf if leaf.leaf_is(key, depth) => {
                     return Ok(Some(update(place, leaf, value, mode)));
                 }
                 Ref::Leaf(_) | Ref::Inline(_) => {
-                    // Two terms now share this position: a new Node2 holding both.
-                    let old = leaf_term(node, key, depth);
-                    let split = depth + common_prefix(&old[depth..], &key[depth..]);
-                    let mut leaf_here = Entry::empty();
-                    let mut entries = Vec::with_capacity(2);
-                    let inside = Place::Inside;
-                    for (term, e) in [(&old[..], Some(cur)), (key, None)] {
-                        let at = split + usize::from(term.len() > split);
-                        let e = match e {
-                            Some(e) => self.relocate(g, e, term, at, inside),
-                            None => self.leaf_entry(g, term, at, value, inside),
-                        };
-                        match term.get(split) {
-                            None => leaf_here = e,
-                            Some(&b) => entries.push((b, e)),
-                        }
+                    // Two terms now share this position: a bucket holding both.
+                    let old = Term {
+                        key: leaf_term(node, key, depth).into_owned(),
+                        value: node.leaf_value().expect("a leaf has a value"),
+                        heap: (!cur.is_inline()).then_some(cur.word),
+                    };
+                    let new = Term {
+                        key: key.to_vec(),
+                        value,
+                        heap: None,
+                    };
+                    let terms = if old.key[..] < *key {
+                        [old, new]
+                    } else {
+                        [new, old]
+                    };
+                    let mut dead = Vec::new();
+                    let e = self.subtree(g, &terms, depth, place, &mut dead);
+                    // The old leaf moved into `e` (or, when it became inline, is in `dead`).
+                    place.set(e);
+                    for d in dead {
+                        // SAFETY: a heap leaf whose term is inline in `e` now: unlinked.
+                        unsafe { self.drop_node(g, d) };
                     }
-                    entries.sort_unstable_by_key(|e| e.0);
-                    let n = self.inner(g, &key[depth..split], leaf_here, &entries);
-                    place.set(n);
                     self.len.fetch_add(1, Ordering::Release);
                     return Ok(None);
                 }
@@ -384,6 +521,20 @@ impl Art {
                 Some(n) => n,
             };
             let h = match node {
+                Ref::Bucket(b) => {
+                    let Some((i, leaf)) = b.find(key, depth, g) else {
+                        return Ok(None);
+                    };
+                    let old = leaf.leaf_value().expect("a leaf has a value");
+                    let mut terms = b.terms(&key[..depth], g);
+                    let gone = terms.remove(i);
+                    let mut dead: Vec<Entry> = gone.heap.map(Entry::ptr).into_iter().collect();
+                    // At least one term is left, so the parent keeps this child.
+                    let e = self.subtree(g, &terms, depth, place, &mut dead);
+                    self.replace(g, place, cur, e, dead);
+                    self.len.fetch_sub(1, Ordering::Release);
+                    return Ok(Some(old));
+                }
                 leaf if leaf.leaf_is(key, depth) => {
                     let old = leaf.leaf_value().expect("a leaf has a value");
                     // A tombstone in the parent (or an empty root).
@@ -456,6 +607,7 @@ impl Art {
         // shares with every term still below.
         let mut path = key[..start].to_vec();
         path.extend_from_slice(&h.prefix);
+        let mut dead = Vec::new();
         let replacement = match (entries.len(), leaf.is_empty()) {
             (0, true) => Entry::empty(),
             // Only the term ending here is left: it moves up into the place.
@@ -464,7 +616,13 @@ impl Art {
                 let (b, child) = entries[0];
                 // SAFETY: a child of a node of this trie, under `guard`.
                 let c = unsafe { deref(child, g) }.expect("live child");
-                if child.is_leaf() {
+                if let Ref::Bucket(cb) = c {
+                    // The bucket takes this node's place, its prefix grown by the path.
+                    path.push(b);
+                    let terms = cb.terms(&path, g);
+                    dead.push(child);
+                    self.subtree(g, &terms, start, place, &mut dead)
+                } else if child.is_leaf() {
                     path.push(b);
                     let term = leaf_term(c, &path, path.len());
                     self.relocate(g, child, &term, start, place)
@@ -488,9 +646,7 @@ impl Art {
         };
         // A replacement of 0 (no children, no leaf) would need a node already down to one child
         // and no leaf, which this function never leaves behind: no Node256 count is missed.
-        place.set(replacement);
-        // SAFETY: the node was just unlinked from `place`.
-        unsafe { self.drop_node(g, cur) };
+        self.replace(g, place, cur, replacement, dead);
     }
 
     /// Streams `(key, value)` pairs with keys in `range`, in byte order, in batches taken under
@@ -627,6 +783,10 @@ mod tests {
         }
     }
 
+    /// Bucket sizes the model tests run with: none (inner nodes only), small buckets that
+    /// burst and merge often, and the default.
+    const BUCKET_SIZES: [usize; 3] = [1, 4, BUCKET_MAX];
+
     /// A xorshift64 sequence from `seed` (non-zero), so the random tests replay exactly.
     fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
         move || {
@@ -671,12 +831,16 @@ mod tests {
     /// `after_removal` restores).
     fn check_shape(art: &Art) {
         let guard = epoch::pin();
-        let mut stack = vec![(Entry::ptr(art.root.load(Ordering::Acquire)), true)];
-        while let Some((p, is_root)) = stack.pop() {
+        let mut stack = vec![(Entry::ptr(art.root.load(Ordering::Acquire)), true, 0)];
+        while let Some((p, is_root, depth)) = stack.pop() {
             // SAFETY: loaded from a slot of this trie under `guard`; no writer runs.
             let Some(node) = (unsafe { deref(p, &guard) }) else {
                 continue;
             };
+            if let Ref::Bucket(b) = node {
+                check_bucket(b, depth, &guard);
+                continue;
+            }
             let Some(h) = node.header() else { continue };
             let entries = node.entries();
             assert_eq!(node.live_children(), entries.len(), "kept count drifted");
@@ -701,8 +865,41 @@ mod tests {
                 "a node too big for its {} children was kept",
                 entries.len()
             );
-            stack.extend(entries.iter().map(|&(_, c)| (c, false)));
+            let below = depth + h.prefix.len() + 1;
+            stack.extend(entries.iter().map(|&(_, c)| (c, false, below)));
         }
+    }
+
+    /// The rules of a bucket `depth` bytes into its terms (see `bucket.rs`): 2 to BUCKET_MAX
+    /// terms in the smallest class that holds them, sorted; inline exactly when a term's
+    /// bytes past the prefix fit, a heap leaf's filter equal to its first bytes.
+    fn check_bucket(b: bucket::BucketRef<'_>, depth: usize, guard: &Guard) {
+        assert!((2..=BUCKET_MAX).contains(&b.len()), "bucket of {}", b.len());
+        assert_eq!(
+            b.class(),
+            bucket::class_for(b.len()),
+            "bucket not in its class"
+        );
+        let mut tails: Vec<Vec<u8>> = Vec::new();
+        for i in 0..b.len() {
+            let e = b.entry(i);
+            let rest = if e.is_inline() {
+                e.inline_rest().to_vec()
+            } else {
+                // SAFETY: a slot of a bucket of the trie, under `guard`.
+                let Some(Ref::Leaf(l)) = (unsafe { deref(e, guard) }) else {
+                    panic!("a bucket slot is neither inline nor a heap leaf");
+                };
+                let tail = &l.key[depth..];
+                assert!(tail.starts_with(b.prefix()), "heap leaf off the prefix");
+                let rest = tail[b.prefix().len()..].to_vec();
+                assert!(inline_word(&rest).is_none(), "heap leaf that fits inline");
+                assert_eq!(e.val, filter(&rest), "heap leaf filter");
+                rest
+            };
+            tails.push(rest);
+        }
+        assert!(tails.windows(2).all(|w| w[0] < w[1]), "bucket not sorted");
     }
 
     /// Pins the guard on the early child load of `get_in`: that load reads the slot of the
@@ -711,7 +908,12 @@ mod tests {
     /// slot ('z' or 'y') is a real, wrong child; every lookup must still find its own term.
     #[test]
     fn dense_nodes_under_a_prefix_are_looked_up_past_it() {
-        let art = Art::new();
+        for max in BUCKET_SIZES {
+            dense_nodes_under_a_prefix_are_looked_up_past_it_with(Art::with_bucket_max(max));
+        }
+    }
+
+    fn dense_nodes_under_a_prefix_are_looked_up_past_it_with(art: Art) {
         let mut model = BTreeMap::new();
         for b in 0..=255u8 {
             model.insert(vec![b'a', b'z', b'z', b], u64::from(b));
@@ -744,7 +946,12 @@ mod tests {
     /// and regrow) keep the trie equal to a model and every kept count exact.
     #[test]
     fn removals_keep_counts_and_shape() {
-        let art = Art::new();
+        for max in BUCKET_SIZES {
+            removals_keep_counts_and_shape_with(Art::with_bucket_max(max));
+        }
+    }
+
+    fn removals_keep_counts_and_shape_with(art: Art) {
         let mut model = BTreeMap::new();
         let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
         for round in 0..6 {
@@ -786,7 +993,7 @@ mod tests {
     /// the term shrink it into a Node2 again; the trie's heap bytes follow each kind's size.
     #[test]
     fn nodes_of_two_entries_are_node2s_and_grow_and_shrink_through_them() {
-        let art = Art::new();
+        let art = Art::with_bucket_max(1);
         // "x" makes the root branch at the first byte, so the node studied sits below it.
         for k in [&b"x"[..], b"ab", b"ac"] {
             art.insert(k, 1).unwrap();
@@ -827,7 +1034,14 @@ mod tests {
     /// model.
     #[test]
     fn inline_leaves_keep_their_terms_when_nodes_split_and_collapse() {
-        let art = Art::new();
+        for max in BUCKET_SIZES {
+            inline_leaves_keep_their_terms_when_nodes_split_and_collapse_with(
+                Art::with_bucket_max(max),
+            );
+        }
+    }
+
+    fn inline_leaves_keep_their_terms_when_nodes_split_and_collapse_with(art: Art) {
         let mut model = BTreeMap::new();
         let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
         for round in 0..8 {
@@ -861,9 +1075,14 @@ mod tests {
     /// must return to that of the empty trie.
     #[test]
     fn long_prefixes_split_and_merge_across_the_in_place_limit() {
+        for max in BUCKET_SIZES {
+            long_prefixes_split_and_merge_across_the_in_place_limit_with(Art::with_bucket_max(max));
+        }
+    }
+
+    fn long_prefixes_split_and_merge_across_the_in_place_limit_with(art: Art) {
         let stem: Vec<u8> = (0..64u8).map(|i| b'0' + i).collect();
         let cuts = [0, 1, 8, 9, 10, 17, 26, 27, 40, 49, 63, 64];
-        let art = Art::new();
         let empty_bytes = art.heap_bytes();
         let mut model = BTreeMap::new();
         let mut next = xorshift(0xD1B5_4A32_D192_ED03u64);
@@ -902,7 +1121,7 @@ mod tests {
     /// makes it read the pair again instead.
     #[test]
     fn a_slot_reused_by_another_term_never_pairs_its_word_with_the_other_value() {
-        let art = Arc::new(Art::new());
+        let art = Arc::new(Art::with_bucket_max(1));
         art.insert(b"zz", 1).unwrap();
         art.insert(b"yy", 1).unwrap();
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -42,13 +42,16 @@
 //! - keys compared all at once (SWAR): 16% slower (see `Small::slot`); a version-free read
 //!   of pointer words, a masked u64 prefix compare, prefetching slots: no change.
 
+use super::bucket::{class_for, Bucket, BucketRef};
 use super::pool::{Pool, CLASSES};
 use crossbeam_epoch::Guard;
 use std::sync::atomic::{fence, AtomicU16, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// Tags in the low three bits of a word (all nodes are 8-byte aligned).
+/// Tags in the low three bits of a word (all nodes are 8-byte aligned). Tag 0 on a word that
+/// is not 0 is a bucket (`bucket.rs`).
 const TAG_MASK: usize = 7;
+const TAG_BUCKET: usize = 0;
 const TAG_LEAF: usize = 1;
 const TAG_N2: usize = 2;
 const TAG_N4: usize = 3;
@@ -75,6 +78,7 @@ pub(crate) fn inline_word(rest: &[u8]) -> Option<usize> {
     Some(w)
 }
 
+#[inline]
 pub(crate) fn is_inline(word: usize) -> bool {
     word & TAG_MASK == TAG_INLINE
 }
@@ -198,7 +202,7 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
-    fn new(e: Entry) -> Self {
+    pub(crate) fn new(e: Entry) -> Self {
         Slot {
             word: AtomicUsize::new(e.word),
             val: AtomicU64::new(e.val),
@@ -214,7 +218,8 @@ impl Slot {
         }
     }
 
-    fn word(&self) -> usize {
+    #[inline]
+    pub(crate) fn word(&self) -> usize {
         self.word.load(Ordering::Acquire)
     }
 
@@ -321,6 +326,7 @@ pub(crate) enum Ref<'g> {
     N16(&'g Small<16>),
     N48(&'g Node48),
     N256(&'g Node256),
+    Bucket(BucketRef<'g>),
 }
 
 /// Decodes an entry; `None` for an empty one.
@@ -340,6 +346,7 @@ pub(crate) unsafe fn deref<'g>(e: Entry, _guard: &'g Guard) -> Option<Ref<'g>> {
     unsafe {
         Some(match e.word & TAG_MASK {
             0 if e.word == 0 => return None,
+            TAG_BUCKET => Ref::Bucket(BucketRef::at(addr)),
             TAG_INLINE => Ref::Inline(e),
             TAG_LEAF => Ref::Leaf(&*(addr as *const Leaf)),
             TAG_N2 => Ref::N2(&*(addr as *const Small<2>)),
@@ -352,7 +359,22 @@ pub(crate) unsafe fn deref<'g>(e: Entry, _guard: &'g Guard) -> Option<Ref<'g>> {
     }
 }
 
-/// The pool for one trie's nodes: one size class per pointer tag.
+/// Pool class of the smallest bucket; the bucket classes follow it (one per entry of
+/// [`CAPS`]), after one class per pointer tag of the other kinds (class = tag - 1).
+const BUCKET_CLASS: usize = 6;
+
+/// Bytes of a bucket of size class `class`.
+fn bucket_size(class: usize) -> usize {
+    match class {
+        0 => std::mem::size_of::<Bucket<2>>(),
+        1 => std::mem::size_of::<Bucket<4>>(),
+        2 => std::mem::size_of::<Bucket<8>>(),
+        3 => std::mem::size_of::<Bucket<16>>(),
+        _ => std::mem::size_of::<Bucket<32>>(),
+    }
+}
+
+/// The pool for one trie's nodes: one size class per pointer tag, then one per bucket size.
 pub(crate) fn new_pool() -> Pool {
     let sizes: [usize; CLASSES] = [
         std::mem::size_of::<Leaf>(),
@@ -361,14 +383,62 @@ pub(crate) fn new_pool() -> Pool {
         std::mem::size_of::<Small<16>>(),
         std::mem::size_of::<Node48>(),
         std::mem::size_of::<Node256>(),
+        bucket_size(0),
+        bucket_size(1),
+        bucket_size(2),
+        bucket_size(3),
+        bucket_size(4),
     ];
     Pool::new(sizes)
 }
 
 /// Moves `value` into a slot of its class and returns the tagged pointer.
 fn place<T>(pool: &Pool, value: T, tag: usize) -> usize {
+    place_in(pool, value, tag - 1, tag)
+}
+
+/// Builds an unpublished bucket holding `entries` (sorted, see `bucket.rs`) past `prefix`.
+pub(crate) fn build_bucket(pool: &Pool, prefix: &[u8], entries: &[Entry]) -> usize {
+    let class = class_for(entries.len());
+    let pc = BUCKET_CLASS + class;
+    match class {
+        0 => place_in(
+            pool,
+            Bucket::<2>::new(class, prefix, entries),
+            pc,
+            TAG_BUCKET,
+        ),
+        1 => place_in(
+            pool,
+            Bucket::<4>::new(class, prefix, entries),
+            pc,
+            TAG_BUCKET,
+        ),
+        2 => place_in(
+            pool,
+            Bucket::<8>::new(class, prefix, entries),
+            pc,
+            TAG_BUCKET,
+        ),
+        3 => place_in(
+            pool,
+            Bucket::<16>::new(class, prefix, entries),
+            pc,
+            TAG_BUCKET,
+        ),
+        _ => place_in(
+            pool,
+            Bucket::<32>::new(class, prefix, entries),
+            pc,
+            TAG_BUCKET,
+        ),
+    }
+}
+
+/// Moves `value` into a slot of pool class `class` and returns the pointer tagged `tag`.
+fn place_in<T>(pool: &Pool, value: T, class: usize, tag: usize) -> usize {
     debug_assert!(std::mem::align_of::<T>() <= 8);
-    let p = pool.alloc(tag - 1, std::mem::size_of::<T>()).cast::<T>();
+    let p = pool.alloc(class, std::mem::size_of::<T>()).cast::<T>();
     // SAFETY: `alloc` returned an unused, 8-byte aligned slot of at least `size_of::<T>()`
     // bytes (every node type is aligned to at most 8), so writing a `T` there is in bounds.
     unsafe { p.write(value) };
@@ -567,7 +637,7 @@ impl<'g> Ref<'g> {
     #[inline]
     pub fn header(self) -> Option<&'g Header> {
         match self {
-            Ref::Leaf(_) | Ref::Inline(_) => None,
+            Ref::Leaf(_) | Ref::Inline(_) | Ref::Bucket(_) => None,
             Ref::N2(n) => Some(&n.h),
             Ref::N4(n) => Some(&n.h),
             Ref::N16(n) => Some(&n.h),
@@ -580,7 +650,7 @@ impl<'g> Ref<'g> {
     #[inline]
     pub fn slot(self, b: u8) -> Option<&'g Slot> {
         match self {
-            Ref::Leaf(_) | Ref::Inline(_) => None,
+            Ref::Leaf(_) | Ref::Inline(_) | Ref::Bucket(_) => None,
             Ref::N2(n) => n.slot(b),
             Ref::N4(n) => n.slot(b),
             Ref::N16(n) => n.slot(b),
@@ -607,7 +677,7 @@ impl<'g> Ref<'g> {
     /// Writers only.
     pub fn try_add(self, b: u8, e: Entry) -> bool {
         match self {
-            Ref::Leaf(_) | Ref::Inline(_) => false,
+            Ref::Leaf(_) | Ref::Inline(_) | Ref::Bucket(_) => false,
             Ref::N2(n) => n.try_add(b, e),
             Ref::N4(n) => n.try_add(b, e),
             Ref::N16(n) => n.try_add(b, e),
@@ -634,7 +704,7 @@ impl<'g> Ref<'g> {
     pub fn live_children(self) -> usize {
         let live = |slots: &[Slot]| slots.iter().filter(|s| s.word() != 0).count();
         match self {
-            Ref::Leaf(_) | Ref::Inline(_) => 0,
+            Ref::Leaf(_) | Ref::Inline(_) | Ref::Bucket(_) => 0,
             Ref::N2(n) => live(&n.slots[..n.used()]),
             Ref::N4(n) => live(&n.slots[..n.used()]),
             Ref::N16(n) => live(&n.slots[..n.used()]),
@@ -646,7 +716,7 @@ impl<'g> Ref<'g> {
     /// The live child with the smallest byte `>= from` (`from` in 0..=256).
     pub fn next_child(self, from: usize) -> Option<(u8, Entry)> {
         match self {
-            Ref::Leaf(_) | Ref::Inline(_) => None,
+            Ref::Leaf(_) | Ref::Inline(_) | Ref::Bucket(_) => None,
             Ref::N2(n) => n.next_after(from),
             Ref::N4(n) => n.next_after(from),
             Ref::N16(n) => n.next_after(from),
@@ -693,6 +763,7 @@ impl<'g> Ref<'g> {
             Ref::N16(n) => std::mem::size_of::<Small<16>>() + n.h.prefix.spilled(),
             Ref::N48(n) => std::mem::size_of::<Node48>() + n.h.prefix.spilled(),
             Ref::N256(n) => std::mem::size_of::<Node256>() + n.h.prefix.spilled(),
+            Ref::Bucket(b) => bucket_size(b.class()),
         }
     }
 
@@ -725,6 +796,14 @@ impl<'g> Ref<'g> {
 pub(crate) unsafe fn free_one(pool: &Pool, p: usize) {
     let addr = p & !TAG_MASK;
     let tag = p & TAG_MASK;
+    if tag == TAG_BUCKET {
+        // SAFETY: per the contract, a bucket lives at `addr` until this call.
+        let class = unsafe { BucketRef::at(addr) }.class();
+        // SAFETY: as below; a bucket owns no heap memory (its heap leaves are freed on their
+        // own), so releasing its slot is all there is to free.
+        unsafe { pool.release(BUCKET_CLASS + class, addr as *mut u8) };
+        return;
+    }
     // SAFETY: per the contract, `addr` holds a live value of the type the tag names, placed
     // there by `place` with this pool, and nobody will use it again: drop it (its heap
     // bytes, if any), then give the slot back.
@@ -773,6 +852,9 @@ pub(crate) unsafe fn free_tree(pool: &Pool, root: usize, guard: &Guard) {
             if let Some(h) = r.header() {
                 stack.push(h.leaf.entry());
                 stack.extend(r.entries().into_iter().map(|(_, c)| c));
+            }
+            if let Ref::Bucket(b) = r {
+                stack.extend(b.heap_leaves());
             }
             // SAFETY: as above; `r` is not used after this point.
             unsafe { free_one(pool, e.word) };

@@ -23,8 +23,8 @@ use parking_lot::Mutex;
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
-/// Node kinds, one size class each (index = pointer tag - 1).
-pub(crate) const CLASSES: usize = 6;
+/// Size classes: one per node kind (index = pointer tag - 1), then one per bucket capacity.
+pub(crate) const CLASSES: usize = 11;
 const FIRST_CHUNK: usize = 64 << 10;
 const LAST_CHUNK: usize = 32 << 20;
 /// Chunks this large or larger are advised onto huge pages (one 2 MiB page is already a
@@ -156,7 +156,7 @@ mod tests {
     /// up to the chunks that get the huge-page advice.
     #[test]
     fn slots_are_distinct_aligned_and_writable_across_chunks() {
-        let pool = Pool::new([24, 48, 72, 200, 700, 2100]);
+        let pool = Pool::new([24, 48, 72, 200, 700, 2100, 8, 8, 8, 8, 8]);
         // 2100-byte slots: enough for chunks from 64 KiB up past HUGE_FROM.
         let n = (16 << 20) / 2104;
         let mut addrs: Vec<usize> = (0..n).map(|_| pool.alloc(5, 2100) as usize).collect();
@@ -182,7 +182,7 @@ mod tests {
     /// A released slot is handed out again (to the same class only).
     #[test]
     fn released_slots_are_reused_by_their_class() {
-        let pool = Pool::new([24, 48, 72, 200, 700, 2100]);
+        let pool = Pool::new([24, 48, 72, 200, 700, 2100, 8, 8, 8, 8, 8]);
         let a = pool.alloc(0, 24);
         let b = pool.alloc(0, 24);
         assert_ne!(a, b);

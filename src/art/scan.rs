@@ -54,6 +54,16 @@ pub(crate) fn scan(
                 return;
             }
             Some(Ref::Leaf(_)) => {}
+            Some(Ref::Bucket(b)) => {
+                // Its terms are sorted; the next child taken from the stack cuts `path` back.
+                let base = path.len();
+                for i in 0..b.len() {
+                    let value = b.term(i, guard, &mut path, base);
+                    if after_lo(&path, lo) && !visit(&path, value) {
+                        return;
+                    }
+                }
+            }
             Some(Ref::Inline(e)) => {
                 // An inline leaf holds its term's bytes past the path; the next child taken
                 // from the stack cuts `path` back.

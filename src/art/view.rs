@@ -5,6 +5,7 @@
 //! [`ArtNode`] is a position: a node plus how far into its compressed prefix (or, for a leaf,
 //! into its term) the walk has read.
 
+use super::bucket::BucketRef;
 use super::node::{deref, Entry, Ref};
 use super::Art;
 use crate::dict::{Dictionary, Node};
@@ -35,8 +36,12 @@ pub struct ArtNode<'g> {
     /// Bytes read from the root.
     depth: usize,
     /// Bytes of the current inner node's prefix, or of an inline leaf's bytes, read so far
-    /// (unused for heap leaves, which hold their whole term).
+    /// (unused for heap leaves, which hold their whole term), or of a bucket's terms past its
+    /// slot.
     offset: usize,
+    /// In a bucket: the slots (a range, as its terms are sorted) whose terms have every byte
+    /// read so far.
+    span: (usize, usize),
 }
 
 impl<'g> ArtNode<'g> {
@@ -45,11 +50,36 @@ impl<'g> ArtNode<'g> {
         // SAFETY: `e` was read from a slot of the trie while `guard` (owned by the view this
         // node borrows) is pinned.
         let node = unsafe { deref(e, guard) }?;
+        let span = match node {
+            Ref::Bucket(b) => (0, b.len()),
+            _ => (0, 0),
+        };
         Some(ArtNode {
             node: Some(node),
             guard,
             depth,
             offset: 0,
+            span,
+        })
+    }
+
+    /// Byte `self.offset` of term `i` of bucket `b` (the one this position is in).
+    fn bucket_byte(&self, b: BucketRef<'g>, i: usize) -> Option<u8> {
+        b.byte_at(i, self.depth - self.offset, self.offset, self.guard)
+    }
+
+    /// The position one byte further, in the slots from `lo` on that have `unit` next.
+    fn bucket_step(&self, b: BucketRef<'g>, lo: usize, unit: u8) -> Option<Self> {
+        let hi = self.span.1;
+        let first = (lo..hi).find(|&i| self.bucket_byte(b, i) == Some(unit))?;
+        let end = (first + 1..hi)
+            .find(|&i| self.bucket_byte(b, i) != Some(unit))
+            .unwrap_or(hi);
+        Some(ArtNode {
+            depth: self.depth + 1,
+            offset: self.offset + 1,
+            span: (first, end),
+            ..*self
         })
     }
 
@@ -71,6 +101,9 @@ impl<'g> Node for ArtNode<'g> {
     type Edges = ArtEdges<'g>;
 
     fn transition(&self, unit: u8) -> Option<Self> {
+        if let Some(Ref::Bucket(b)) = self.node {
+            return self.bucket_step(b, self.span.0, unit);
+        }
         match self.forced() {
             Some(Some(b)) if b == unit => Some(ArtNode {
                 depth: self.depth + 1,
@@ -89,6 +122,12 @@ impl<'g> Node for ArtNode<'g> {
         match self.node? {
             Ref::Leaf(l) => (l.key.len() == self.depth).then(|| l.value.load(Ordering::Acquire)),
             Ref::Inline(e) => (e.inline_rest().len() == self.offset).then_some(e.val),
+            // Sorted, so a term that ends here is the first of the span.
+            Ref::Bucket(b) => {
+                let i = self.span.0;
+                (i < self.span.1 && self.bucket_byte(b, i).is_none())
+                    .then(|| b.value(i, self.guard))
+            }
             inner => {
                 if self.offset < inner.header()?.prefix.len() {
                     return None;
@@ -100,6 +139,13 @@ impl<'g> Node for ArtNode<'g> {
     }
 
     fn edges(&self) -> ArtEdges<'g> {
+        if let Some(Ref::Bucket(b)) = self.node {
+            return ArtEdges(Edges::Bucket {
+                b,
+                at: *self,
+                next: self.span.0,
+            });
+        }
         match self.forced() {
             Some(Some(b)) => ArtEdges(Edges::One(Some((
                 b,
@@ -136,6 +182,12 @@ enum Edges<'g> {
         depth: usize,
         next: usize,
     },
+    /// In a bucket: one edge per run of slots with the same next byte, from slot `next` on.
+    Bucket {
+        b: BucketRef<'g>,
+        at: ArtNode<'g>,
+        next: usize,
+    },
 }
 
 impl<'g> Iterator for ArtEdges<'g> {
@@ -157,6 +209,19 @@ impl<'g> Iterator for ArtEdges<'g> {
                     return Some((b, n));
                 }
             },
+            Edges::Bucket { b, at, next } => {
+                // Skip the term that ends here (it has no next byte), if any.
+                while *next < at.span.1 && at.bucket_byte(*b, *next).is_none() {
+                    *next += 1;
+                }
+                if *next >= at.span.1 {
+                    return None;
+                }
+                let unit = at.bucket_byte(*b, *next)?;
+                let n = at.bucket_step(*b, *next, unit)?;
+                *next = n.span.1;
+                Some((unit, n))
+            }
         }
     }
 }
@@ -173,6 +238,7 @@ impl Dictionary for ArtView<'_> {
             guard: &self.guard,
             depth: 0,
             offset: 0,
+            span: (0, 0),
         })
     }
 

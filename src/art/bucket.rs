@@ -9,22 +9,31 @@
 //! cached levels fall from 4.4 to 2.8 (bucket included), counted on the sorted list.
 //!
 //! Layout (`#[repr(C)]`): a 24-byte [`Head`] (prefix length, capacity class, term count, then
-//! up to [`PREFIX_MAX`] prefix bytes), then the slots. The prefix is the bytes all the terms
-//! have right after the slot, so the terms' own bytes start past it. A slot holds:
+//! up to [`PREFIX_MAX`] prefix bytes), then the slots. The prefix is bytes all the terms have
+//! right after the slot, so the terms' own bytes start past it. A slot holds:
 //! - an inline leaf (the term's bytes past the prefix, at most seven) and its value; or
 //! - when those bytes are longer, a pointer to a heap leaf (the whole term and its value); the
 //!   slot's value word then holds the first eight of those bytes, a filter a get checks before
 //!   it fetches the leaf.
 //!
-//! Rules (checked by the trie's shape test): 2 to [`BUCKET_MAX`] terms, sorted by their bytes;
-//! a term whose bytes past the prefix fit inline is inline, so a get compares words only (a
-//! key that fits inline cannot be in a heap leaf). A published bucket never changes, except
-//! for the value of a term it holds (stored in place: any value a reader pairs with the term
-//! is that term's). Adding or removing a term builds a new bucket, or an inner node over new
-//! buckets when full, and retires the old one through the epoch collector.
+//! Rules (checked by the trie's shape test): 2 to [`BUCKET_MAX`] distinct terms; a term whose
+//! bytes past the prefix fit inline is inline, so a get compares words only (a key that fits
+//! inline cannot be in a heap leaf).
+//!
+//! Slots are in arrival order, not sorted: a new term goes into the next free slot, then the
+//! count is raised (a release store; readers load it with acquire), like a Node16's append, so
+//! most inserts neither copy nor retire anything. A slot once counted never changes but for
+//! the value of its term (stored in place: any value a reader pairs with the term is that
+//! term's). A full bucket is copied into the next size class, or burst into an inner node
+//! over smaller buckets at [`BUCKET_MAX`]; a removal copies the other slots into a new
+//! bucket. The old one is retired through the epoch collector. Ordered scans sort a bucket's
+//! terms as they meet it; node walks track the slots that match the bytes read so far as a
+//! bit set, which needs no order.
 
 use super::node::{inline_word, is_inline, Entry, Leaf, Ref, Slot};
 use crossbeam_epoch::Guard;
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU8, Ordering as AtomicOrdering};
 
 /// Terms per bucket at most. On the English words, 16 leaves 3.3 uncached node visits per get
 /// and 64 leaves 2.4, but 64 makes a get read up to a kilobyte of slots.
@@ -42,7 +51,8 @@ pub(crate) struct Head {
     plen: u8,
     /// Index into [`CAPS`].
     class: u8,
-    n: u8,
+    /// Slots in use; raised by the writer after it fills the next one.
+    n: AtomicU8,
     prefix: [u8; PREFIX_MAX],
 }
 
@@ -59,7 +69,7 @@ impl<const N: usize> Bucket<N> {
         let mut head = Head {
             plen: prefix.len() as u8,
             class: class as u8,
-            n: entries.len() as u8,
+            n: AtomicU8::new(entries.len() as u8),
             prefix: [0; PREFIX_MAX],
         };
         head.prefix[..prefix.len()].copy_from_slice(prefix);
@@ -72,7 +82,7 @@ impl<const N: usize> Bucket<N> {
     }
 }
 
-/// The size class for a bucket of `n` terms.
+/// The size class for a bucket with room for `n` terms.
 pub(crate) fn class_for(n: usize) -> usize {
     CAPS.iter()
         .position(|&c| c >= n)
@@ -87,17 +97,26 @@ pub(crate) fn filter(rest: &[u8]) -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// Byte order of two keys, decided by their first eight bytes when those differ (one integer
+/// compare; bursting a bucket sorts its terms, and most differ there).
+pub(crate) fn cmp_keys(a: &[u8], b: &[u8]) -> Ordering {
+    let head = |k: &[u8]| u64::from_be_bytes(filter(k).to_le_bytes());
+    head(a).cmp(&head(b)).then_with(|| a.cmp(b))
+}
+
 /// A published bucket, borrowed for a guard's lifetime.
 #[derive(Clone, Copy)]
 pub(crate) struct BucketRef<'g> {
     head: &'g Head,
-    slots: &'g [Slot],
+    /// Slots in use when the bucket was reached. (Two words in all, like the other `Ref`
+    /// payloads: a wider `Ref` made every step of a write slower.)
+    n: usize,
 }
 
 /// A term on its way into a new bucket or subtree: its whole bytes, its value, and the heap
 /// leaf that holds it now, if any (moved, or retired when the term becomes inline).
-pub(crate) struct Term {
-    pub key: Vec<u8>,
+pub(crate) struct Term<'a> {
+    pub key: &'a [u8],
     pub value: u64,
     pub heap: Option<usize>,
 }
@@ -108,26 +127,54 @@ impl<'g> BucketRef<'g> {
     /// # Safety
     /// `addr` holds a live `Bucket<CAPS[class]>` (the class its head names) for `'g`.
     pub(crate) unsafe fn at(addr: usize) -> Self {
-        // SAFETY: per the contract, a bucket starts at `addr`; its head comes first
-        // (`#[repr(C)]`), and names the class, hence the concrete type, to read the slots from.
+        // SAFETY: per the contract, a bucket starts at `addr`, its head first (`#[repr(C)]`).
+        let head = unsafe { &*(addr as *const Head) };
+        // Pairs with the release store of `append`: the slots counted are filled.
+        let n = head.n.load(AtomicOrdering::Acquire) as usize;
+        BucketRef { head, n }
+    }
+
+    /// Every slot of the bucket's class, used or not.
+    #[inline]
+    fn all(self) -> &'g [Slot] {
+        let addr = self.head as *const Head as usize;
+        // SAFETY: `self.head` is the head of a live bucket (see `at`), and it names the class,
+        // hence the concrete type whose slots follow it.
         unsafe {
-            let head = &*(addr as *const Head);
-            let slots: &'g [Slot] = match head.class {
+            match self.head.class {
                 0 => &(*(addr as *const Bucket<2>)).slots,
                 1 => &(*(addr as *const Bucket<4>)).slots,
                 2 => &(*(addr as *const Bucket<8>)).slots,
                 3 => &(*(addr as *const Bucket<16>)).slots,
                 _ => &(*(addr as *const Bucket<32>)).slots,
-            };
-            BucketRef {
-                head,
-                slots: &slots[..head.n as usize],
             }
         }
     }
 
     pub fn len(self) -> usize {
-        self.slots.len()
+        self.n
+    }
+
+    #[inline]
+    fn slots(self) -> &'g [Slot] {
+        let all = self.all();
+        &all[..self.n.min(all.len())]
+    }
+
+    /// Whether a slot is free for [`BucketRef::append`].
+    pub fn has_room(self) -> bool {
+        self.n < self.all().len()
+    }
+
+    /// Fills the next free slot with `e` and counts it. Writer only, with [`has_room`]
+    /// checked, `e` a term not in the bucket that follows the rules above.
+    ///
+    /// [`has_room`]: BucketRef::has_room
+    pub fn append(self, e: Entry) {
+        // A slot past the count is invisible to readers and was never used in this bucket.
+        self.all()[self.n].store(e);
+        // Publishes the slot: a reader that sees the new count sees its word and value.
+        self.head.n.store(self.n as u8 + 1, AtomicOrdering::Release);
     }
 
     pub fn class(self) -> usize {
@@ -140,11 +187,11 @@ impl<'g> BucketRef<'g> {
 
     /// Slot `i`'s word and value (read without a version: a bucket's words never change).
     pub fn entry(self, i: usize) -> Entry {
-        self.slots[i].entry()
+        self.slots()[i].entry()
     }
 
     pub fn slot(self, i: usize) -> &'g Slot {
-        &self.slots[i]
+        &self.slots()[i]
     }
 
     /// The slot index and the leaf of `key`, whose first `depth` bytes led to this bucket.
@@ -153,12 +200,12 @@ impl<'g> BucketRef<'g> {
         let rest = key[depth..].strip_prefix(self.prefix())?;
         match inline_word(rest) {
             Some(w) => {
-                let i = self.slots.iter().position(|s| s.word() == w)?;
+                let i = self.slots().iter().position(|s| s.word() == w)?;
                 Some((i, Ref::Inline(self.entry(i))))
             }
             None => {
                 let f = filter(rest);
-                self.slots.iter().enumerate().find_map(|(i, s)| {
+                self.slots().iter().enumerate().find_map(|(i, s)| {
                     let e = s.entry();
                     if e.val != f || is_inline(e.word) {
                         return None;
@@ -196,6 +243,81 @@ impl<'g> BucketRef<'g> {
         }
     }
 
+    /// Term `i`'s bytes past the prefix, decoded into `buf` for an inline leaf (a heap
+    /// leaf's term sits `start` bytes into its key there).
+    fn rest<'b>(self, i: usize, start: usize, guard: &'g Guard, buf: &'b mut [u8; 8]) -> &'b [u8]
+    where
+        'g: 'b,
+    {
+        let e = self.entry(i);
+        if e.is_inline() {
+            let r = e.inline_rest();
+            buf[..r.len()].copy_from_slice(&r);
+            &buf[..r.len()]
+        } else {
+            &self.leaf(e, guard).key[start..]
+        }
+    }
+
+    /// The slot indexes in the order of their terms (the bucket sits `depth` bytes into
+    /// them); only the first [`BucketRef::len`] entries are meaningful.
+    pub fn order(self, depth: usize, guard: &'g Guard) -> [u8; BUCKET_MAX] {
+        let start = depth + self.prefix().len();
+        let mut idx: [u8; BUCKET_MAX] = std::array::from_fn(|i| i as u8);
+        let (mut x, mut y) = ([0u8; 8], [0u8; 8]);
+        // Insertion sort: at most 32 slots, and a scan is the only caller.
+        for i in 1..self.len() {
+            let mut j = i;
+            while j > 0 {
+                let a = self.rest(idx[j - 1] as usize, start, guard, &mut x);
+                let b = self.rest(idx[j] as usize, start, guard, &mut y);
+                if a.cmp(b) != Ordering::Greater {
+                    break;
+                }
+                idx.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        idx
+    }
+
+    /// Whether every term, and a new one with bytes `rest` past the prefix, has a different
+    /// first byte past the prefix (a term that ends at the prefix aside). Reads no heap leaf:
+    /// an inline word holds its first byte, a heap leaf's filter its first eight.
+    pub fn flat_with(self, rest: &[u8]) -> bool {
+        let mut seen = [0u64; 4];
+        let mut add = |b: u8| {
+            let (w, bit) = (b as usize / 64, 1u64 << (b % 64));
+            let fresh = seen[w] & bit == 0;
+            seen[w] |= bit;
+            fresh
+        };
+        let first = |e: Entry| match e.is_inline() {
+            true => (!e.inline_rest().is_empty()).then_some((e.word >> 8) as u8),
+            false => Some(e.val as u8),
+        };
+        rest.first().is_none_or(|&b| add(b))
+            && self
+                .slots()
+                .iter()
+                .all(|s| first(s.entry()).is_none_or(&mut add))
+    }
+
+    /// Every slot's entry, with `e` at the end.
+    pub fn with(self, e: Entry) -> Vec<Entry> {
+        let mut out: Vec<Entry> = (0..self.len()).map(|i| self.entry(i)).collect();
+        out.push(e);
+        out
+    }
+
+    /// The slots but slot `i`.
+    pub fn without(self, i: usize) -> Vec<Entry> {
+        (0..self.len())
+            .filter(|&j| j != i)
+            .map(|j| self.entry(j))
+            .collect()
+    }
+
     /// The value of term `i`.
     pub fn value(self, i: usize, guard: &'g Guard) -> u64 {
         let e = self.entry(i);
@@ -208,20 +330,37 @@ impl<'g> BucketRef<'g> {
         }
     }
 
-    /// Every term, in order, with the heap leaf holding it; `path` is the path to the slot.
-    pub fn terms(self, path: &[u8], guard: &'g Guard) -> Vec<Term> {
-        let mut buf = path.to_vec();
-        (0..self.len())
-            .map(|i| {
-                let value = self.term(i, guard, &mut buf, path.len());
-                let e = self.entry(i);
-                Term {
-                    key: buf.clone(),
-                    value,
-                    heap: (!e.is_inline()).then_some(e.word),
-                }
+    /// Every term, sorted, with the heap leaf holding it; `path` is the path to the slot.
+    /// The terms' bytes are written one after the other into `arena`, which they borrow.
+    pub fn terms<'a>(self, path: &[u8], guard: &'g Guard, arena: &'a mut Vec<u8>) -> Vec<Term<'a>> {
+        arena.clear();
+        let mut spans = Vec::with_capacity(self.len());
+        for i in 0..self.len() {
+            let e = self.entry(i);
+            let from = arena.len();
+            let value = if e.is_inline() {
+                arena.extend_from_slice(path);
+                arena.extend_from_slice(self.prefix());
+                arena.extend_from_slice(&e.inline_rest());
+                e.val
+            } else {
+                let l = self.leaf(e, guard);
+                arena.extend_from_slice(&l.key);
+                l.value.load(AtomicOrdering::Acquire)
+            };
+            spans.push((from, arena.len(), value, (!e.is_inline()).then_some(e.word)));
+        }
+        let arena: &'a [u8] = arena;
+        let mut terms: Vec<Term<'a>> = spans
+            .into_iter()
+            .map(|(from, to, value, heap)| Term {
+                key: &arena[from..to],
+                value,
+                heap,
             })
-            .collect()
+            .collect();
+        terms.sort_unstable_by(|a, b| cmp_keys(a.key, b.key));
+        terms
     }
 
     /// Byte `off` of term `i` counted from this bucket's slot, which sits `start` bytes into
@@ -241,7 +380,7 @@ impl<'g> BucketRef<'g> {
 
     /// Words of the heap leaves (for freeing a whole trie).
     pub fn heap_leaves(self) -> impl Iterator<Item = Entry> + 'g {
-        self.slots
+        self.slots()
             .iter()
             .map(Slot::entry)
             .filter(|e| !e.is_inline())

@@ -224,7 +224,7 @@ impl Slot {
     }
 
     /// Writer only, inside [`Header::edit`] of the owning node (or on an unpublished node).
-    fn store(&self, e: Entry) {
+    pub(crate) fn store(&self, e: Entry) {
         // The value first: a reader that sees the new word sees its value.
         self.val.store(e.val, Ordering::Relaxed);
         self.word.store(e.word, Ordering::Release);

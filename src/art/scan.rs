@@ -55,10 +55,12 @@ pub(crate) fn scan(
             }
             Some(Ref::Leaf(_)) => {}
             Some(Ref::Bucket(b)) => {
-                // Its terms are sorted; the next child taken from the stack cuts `path` back.
+                // Slots are in arrival order: visit them sorted. The next child taken from
+                // the stack cuts `path` back.
                 let base = path.len();
-                for i in 0..b.len() {
-                    let value = b.term(i, guard, &mut path, base);
+                let order = b.order(base, guard);
+                for &i in &order[..b.len()] {
+                    let value = b.term(i as usize, guard, &mut path, base);
                     if after_lo(&path, lo) && !visit(&path, value) {
                         return;
                     }

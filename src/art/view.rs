@@ -39,9 +39,8 @@ pub struct ArtNode<'g> {
     /// (unused for heap leaves, which hold their whole term), or of a bucket's terms past its
     /// slot.
     offset: usize,
-    /// In a bucket: the slots (a range, as its terms are sorted) whose terms have every byte
-    /// read so far.
-    span: (usize, usize),
+    /// In a bucket: the slots (bit i for slot i) whose terms have every byte read so far.
+    mask: u32,
 }
 
 impl<'g> ArtNode<'g> {
@@ -50,37 +49,22 @@ impl<'g> ArtNode<'g> {
         // SAFETY: `e` was read from a slot of the trie while `guard` (owned by the view this
         // node borrows) is pinned.
         let node = unsafe { deref(e, guard) }?;
-        let span = match node {
-            Ref::Bucket(b) => (0, b.len()),
-            _ => (0, 0),
+        let mask = match node {
+            Ref::Bucket(b) => ((1u64 << b.len()) - 1) as u32,
+            _ => 0,
         };
         Some(ArtNode {
             node: Some(node),
             guard,
             depth,
             offset: 0,
-            span,
+            mask,
         })
     }
 
     /// Byte `self.offset` of term `i` of bucket `b` (the one this position is in).
     fn bucket_byte(&self, b: BucketRef<'g>, i: usize) -> Option<u8> {
         b.byte_at(i, self.depth - self.offset, self.offset, self.guard)
-    }
-
-    /// The position one byte further, in the slots from `lo` on that have `unit` next.
-    fn bucket_step(&self, b: BucketRef<'g>, lo: usize, unit: u8) -> Option<Self> {
-        let hi = self.span.1;
-        let first = (lo..hi).find(|&i| self.bucket_byte(b, i) == Some(unit))?;
-        let end = (first + 1..hi)
-            .find(|&i| self.bucket_byte(b, i) != Some(unit))
-            .unwrap_or(hi);
-        Some(ArtNode {
-            depth: self.depth + 1,
-            offset: self.offset + 1,
-            span: (first, end),
-            ..*self
-        })
     }
 
     /// The single next byte on a compressed path or inside a leaf's term, if the position is
@@ -95,6 +79,35 @@ impl<'g> ArtNode<'g> {
             }
         }
     }
+
+    /// The slots of the mask whose next byte is `unit` (`None`: whose term ends here).
+    fn bucket_next(&self, b: BucketRef<'g>, unit: Option<u8>) -> u32 {
+        slots_of(self.mask)
+            .filter(|&i| self.bucket_byte(b, i) == unit)
+            .fold(0, |m, i| m | 1 << i)
+    }
+
+    /// The position one byte further, in bucket `b`.
+    fn bucket_step(&self, b: BucketRef<'g>, unit: u8) -> Option<Self> {
+        let mask = self.bucket_next(b, Some(unit));
+        (mask != 0).then_some(ArtNode {
+            depth: self.depth + 1,
+            offset: self.offset + 1,
+            mask,
+            ..*self
+        })
+    }
+}
+
+/// The slot indexes in a bucket mask.
+fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            i
+        })
+    })
 }
 
 impl<'g> Node for ArtNode<'g> {
@@ -102,7 +115,7 @@ impl<'g> Node for ArtNode<'g> {
 
     fn transition(&self, unit: u8) -> Option<Self> {
         if let Some(Ref::Bucket(b)) = self.node {
-            return self.bucket_step(b, self.span.0, unit);
+            return self.bucket_step(b, unit);
         }
         match self.forced() {
             Some(Some(b)) if b == unit => Some(ArtNode {
@@ -122,12 +135,10 @@ impl<'g> Node for ArtNode<'g> {
         match self.node? {
             Ref::Leaf(l) => (l.key.len() == self.depth).then(|| l.value.load(Ordering::Acquire)),
             Ref::Inline(e) => (e.inline_rest().len() == self.offset).then_some(e.val),
-            // Sorted, so a term that ends here is the first of the span.
-            Ref::Bucket(b) => {
-                let i = self.span.0;
-                (i < self.span.1 && self.bucket_byte(b, i).is_none())
-                    .then(|| b.value(i, self.guard))
-            }
+            // Terms are distinct, so at most one of the mask ends here.
+            Ref::Bucket(b) => slots_of(self.bucket_next(b, None))
+                .next()
+                .map(|i| b.value(i, self.guard)),
             inner => {
                 if self.offset < inner.header()?.prefix.len() {
                     return None;
@@ -143,7 +154,7 @@ impl<'g> Node for ArtNode<'g> {
             return ArtEdges(Edges::Bucket {
                 b,
                 at: *self,
-                next: self.span.0,
+                from: 0,
             });
         }
         match self.forced() {
@@ -182,11 +193,12 @@ enum Edges<'g> {
         depth: usize,
         next: usize,
     },
-    /// In a bucket: one edge per run of slots with the same next byte, from slot `next` on.
+    /// In a bucket: one edge per next byte of the mask's terms, from byte `from` up (256:
+    /// done).
     Bucket {
         b: BucketRef<'g>,
         at: ArtNode<'g>,
-        next: usize,
+        from: u16,
     },
 }
 
@@ -209,18 +221,14 @@ impl<'g> Iterator for ArtEdges<'g> {
                     return Some((b, n));
                 }
             },
-            Edges::Bucket { b, at, next } => {
-                // Skip the term that ends here (it has no next byte), if any.
-                while *next < at.span.1 && at.bucket_byte(*b, *next).is_none() {
-                    *next += 1;
-                }
-                if *next >= at.span.1 {
-                    return None;
-                }
-                let unit = at.bucket_byte(*b, *next)?;
-                let n = at.bucket_step(*b, *next, unit)?;
-                *next = n.span.1;
-                Some((unit, n))
+            Edges::Bucket { b, at, from } => {
+                // The smallest next byte at or past `from` among the mask's terms.
+                let unit = slots_of(at.mask)
+                    .filter_map(|i| at.bucket_byte(*b, i))
+                    .filter(|&u| u16::from(u) >= *from)
+                    .min()?;
+                *from = u16::from(unit) + 1;
+                Some((unit, at.bucket_step(*b, unit)?))
             }
         }
     }
@@ -238,7 +246,7 @@ impl Dictionary for ArtView<'_> {
             guard: &self.guard,
             depth: 0,
             offset: 0,
-            span: (0, 0),
+            mask: 0,
         })
     }
 

@@ -6,6 +6,9 @@
 //!   (a leaf hangs as high as it can). A leaf whose bytes past its slot fit in seven bytes is
 //!   kept inline, in its parent's slot with its value; a longer one is a heap leaf holding its
 //!   whole term (`node.rs`).
+//! - Not in the paper: a subtree of up to 32 terms is a bucket, one node listing them in
+//!   16-byte slots (`bucket.rs`), not a chain of small nodes a byte apart. New terms are
+//!   appended in place; a full bucket bursts into an inner node over smaller buckets.
 //! - Any byte string of up to [`crate::MAX_TERM_LEN`] bytes is a key, the empty one included:
 //!   a term that ends inside the trie lives in its node's `leaf` slot.
 //! - Freed memory is reclaimed with crossbeam-epoch; the rules that make in-place changes safe
@@ -1035,6 +1038,90 @@ mod tests {
         }
         assert!(art.is_empty());
         check_shape(&art);
+    }
+
+    /// The kind of the root.
+    fn root_kind(art: &Art) -> &'static str {
+        let guard = epoch::pin();
+        // SAFETY: the root word of this trie, under `guard`; no writer runs.
+        match unsafe { deref(Entry::ptr(art.root.load(Ordering::Acquire)), &guard) } {
+            Some(Ref::Bucket(_)) => "bucket",
+            Some(Ref::Leaf(_)) => "leaf",
+            Some(_) => "inner node",
+            None => "nothing",
+        }
+    }
+
+    /// Pins heap leaves inside buckets. Terms whose bytes past the bucket's prefix pass seven
+    /// are heap leaves, found through a filter of their first eight bytes: here twenty terms
+    /// share those eight bytes, so only the whole key tells them apart, and short terms (inline
+    /// beside them) must never be looked for among them. Also pins the bucket's life: one
+    /// term is a leaf, two make a bucket, it grows in place and through its size classes, and
+    /// removals shrink it back to a leaf. (The long terms come first: their bucket's prefix is
+    /// then "k12345678-" and they are inline; the short ones cut it to "k", which turns the
+    /// long ones into heap leaves.)
+    #[test]
+    fn buckets_tell_heap_leaves_apart_past_their_filter() {
+        let art = Art::new();
+        let mut model = BTreeMap::new();
+        let mut terms: Vec<Vec<u8>> = (0..20)
+            .map(|i| format!("k12345678-{}{i}", i % 3).into_bytes())
+            .collect();
+        terms.extend((0..10).map(|i| format!("k{i}").into_bytes()));
+        for (i, t) in terms.iter().enumerate() {
+            apply(&art, &mut model, t.clone(), i as u64, true);
+            let expected = if i == 0 { "leaf" } else { "bucket" };
+            assert_eq!(root_kind(&art), expected, "after {} terms", i + 1);
+            check_against(&art, &model);
+        }
+        for miss in [
+            &b"k12345678-"[..],
+            b"k12345678-20",
+            b"k12345678",
+            b"k1234567",
+            b"k",
+            b"k10",
+        ] {
+            assert_eq!(art.get(miss), None, "key {miss:?}");
+        }
+        {
+            let guard = epoch::pin();
+            // SAFETY: the root word of this trie, under `guard`; no writer runs.
+            let root = unsafe { deref(Entry::ptr(art.root.load(Ordering::Acquire)), &guard) };
+            let Some(Ref::Bucket(b)) = root else {
+                panic!("the root is not a bucket")
+            };
+            assert_eq!((b.prefix(), b.heap_leaves().count()), (&b"k"[..], 20));
+        }
+        // Overwrites reach the heap leaf and the inline slot alike.
+        apply(&art, &mut model, terms[3].clone(), 1000, true);
+        apply(&art, &mut model, terms[25].clone(), 1001, true);
+        check_against(&art, &model);
+        for t in &terms[1..] {
+            apply(&art, &mut model, t.clone(), 0, false);
+            check_against(&art, &model);
+        }
+        assert_eq!(root_kind(&art), "leaf");
+    }
+
+    /// Pins the rule for flat buckets: from `FLAT_MIN` terms on, terms that all differ in their
+    /// first byte past the prefix make an inner node, while as many that share first bytes
+    /// stay a bucket.
+    #[test]
+    fn terms_that_all_differ_at_once_make_an_inner_node_not_a_bucket() {
+        let flat = Art::new();
+        let deep = Art::new();
+        for i in 0..FLAT_MIN as u8 {
+            flat.insert(&[b'a' + i, b'x'], 1).unwrap();
+            deep.insert(&[b'a' + i / 4, b'x' + i % 4], 1).unwrap();
+            let expected = match i {
+                0 => "leaf",
+                i if i + 1 < FLAT_MIN as u8 => "bucket",
+                _ => "inner node",
+            };
+            assert_eq!(root_kind(&flat), expected, "flat, {} terms", i + 1);
+            assert_eq!(root_kind(&deep), if i == 0 { "leaf" } else { "bucket" });
+        }
     }
 
     /// The kind of the node below the root's child slot for byte `b`.

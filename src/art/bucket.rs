@@ -368,17 +368,67 @@ impl<'g> BucketRef<'g> {
 
     /// Byte `off` of term `i` counted from this bucket's slot, which sits `start` bytes into
     /// the term (`None` when the term ends before it).
+    #[inline]
     pub fn byte_at(self, i: usize, start: usize, off: usize, guard: &'g Guard) -> Option<u8> {
-        let p = self.prefix();
-        if off < p.len() {
-            return Some(p[off]);
+        let plen = self.head.plen as usize;
+        if off < plen {
+            return Some(self.head.prefix[off]);
         }
-        let e = self.entry(i);
-        if e.is_inline() {
-            e.inline_rest().get(off - p.len()).copied()
+        let word = self.slots()[i].word();
+        if is_inline(word) {
+            // Read straight from the word (fuzzy walks call this for every slot they pass).
+            let k = off - plen;
+            (k < (word >> 3) & 7).then_some((word >> (8 * (k + 1))) as u8)
         } else {
-            self.leaf(e, guard).key.get(start + off).copied()
+            self.leaf(Entry::ptr(word), guard)
+                .key
+                .get(start + off)
+                .copied()
         }
+    }
+
+    /// The slots of `mask` whose term has `unit` as byte `off` past this bucket's slot
+    /// (`None`: whose term ends before it); the bucket sits `start` bytes into its terms.
+    /// One pass with the slots and prefix looked up once: node walks call this for every
+    /// step they try.
+    #[inline]
+    pub fn narrow(
+        self,
+        mask: u32,
+        off: usize,
+        unit: Option<u8>,
+        start: usize,
+        guard: &'g Guard,
+    ) -> u32 {
+        let plen = self.head.plen as usize;
+        if off < plen {
+            return if unit == Some(self.head.prefix[off]) {
+                mask
+            } else {
+                0
+            };
+        }
+        let k = off - plen;
+        let slots = self.slots();
+        let mut out = 0;
+        let mut m = mask;
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let word = slots[i].word();
+            let byte = if is_inline(word) {
+                (k < (word >> 3) & 7).then_some((word >> (8 * (k + 1))) as u8)
+            } else {
+                self.leaf(Entry::ptr(word), guard)
+                    .key
+                    .get(start + off)
+                    .copied()
+            };
+            if byte == unit {
+                out |= 1 << i;
+            }
+        }
+        out
     }
 
     /// Words of the heap leaves (for freeing a whole trie).

@@ -5,7 +5,7 @@
 //! [`ArtNode`] is a position: a node plus how far into its compressed prefix (or, for a leaf,
 //! into its term) the walk has read.
 
-use super::bucket::BucketRef;
+use super::bucket::{BucketRef, BUCKET_MAX};
 use super::node::{deref, Entry, Ref};
 use super::Art;
 use crate::dict::{Dictionary, Node};
@@ -63,6 +63,7 @@ impl<'g> ArtNode<'g> {
     }
 
     /// Byte `self.offset` of term `i` of bucket `b` (the one this position is in).
+    #[inline]
     fn bucket_byte(&self, b: BucketRef<'g>, i: usize) -> Option<u8> {
         b.byte_at(i, self.depth - self.offset, self.offset, self.guard)
     }
@@ -82,9 +83,35 @@ impl<'g> ArtNode<'g> {
 
     /// The slots of the mask whose next byte is `unit` (`None`: whose term ends here).
     fn bucket_next(&self, b: BucketRef<'g>, unit: Option<u8>) -> u32 {
-        slots_of(self.mask)
-            .filter(|&i| self.bucket_byte(b, i) == unit)
-            .fold(0, |m, i| m | 1 << i)
+        let start = self.depth - self.offset;
+        b.narrow(self.mask, self.offset, unit, start, self.guard)
+    }
+
+    /// The next bytes of the mask's terms, sorted, each with the slots that take it: one
+    /// pass over the slots, rather than one per edge.
+    fn bucket_edges(&self, b: BucketRef<'g>) -> BucketEdges<'g> {
+        let mut e = BucketEdges {
+            at: *self,
+            units: [0; BUCKET_MAX],
+            masks: [0; BUCKET_MAX],
+            len: 0,
+            next: 0,
+        };
+        for i in slots_of(self.mask) {
+            let Some(u) = self.bucket_byte(b, i) else {
+                continue;
+            };
+            let at = e.units[..e.len].partition_point(|&x| x < u);
+            if at == e.len || e.units[at] != u {
+                e.units.copy_within(at..e.len, at + 1);
+                e.masks.copy_within(at..e.len, at + 1);
+                e.units[at] = u;
+                e.masks[at] = 0;
+                e.len += 1;
+            }
+            e.masks[at] |= 1 << i;
+        }
+        e
     }
 
     /// The position one byte further, in bucket `b`.
@@ -151,10 +178,19 @@ impl<'g> Node for ArtNode<'g> {
 
     fn edges(&self) -> ArtEdges<'g> {
         if let Some(Ref::Bucket(b)) = self.node {
-            return ArtEdges(Edges::Bucket {
-                b,
-                at: *self,
-                from: 0,
+            let e = self.bucket_edges(b);
+            // Deep in a bucket most positions have one way on: no list to allocate.
+            return ArtEdges(match e.len {
+                0 | 1 => Edges::One((e.len == 1).then(|| {
+                    let n = ArtNode {
+                        depth: self.depth + 1,
+                        offset: self.offset + 1,
+                        mask: e.masks[0],
+                        ..*self
+                    };
+                    (e.units[0], n)
+                })),
+                _ => Edges::Bucket(Box::new(e)),
             });
         }
         match self.forced() {
@@ -193,13 +229,19 @@ enum Edges<'g> {
         depth: usize,
         next: usize,
     },
-    /// In a bucket: one edge per next byte of the mask's terms, from byte `from` up (256:
-    /// done).
-    Bucket {
-        b: BucketRef<'g>,
-        at: ArtNode<'g>,
-        from: u16,
-    },
+    /// In a bucket: its edges, listed when the walk asks for them (boxed: the lists would
+    /// make every `ArtEdges` as big).
+    Bucket(Box<BucketEdges<'g>>),
+}
+
+/// The edges of a position in a bucket: each next byte of the mask's terms, in order, with the
+/// mask of the terms that take it.
+struct BucketEdges<'g> {
+    at: ArtNode<'g>,
+    units: [u8; BUCKET_MAX],
+    masks: [u32; BUCKET_MAX],
+    len: usize,
+    next: usize,
 }
 
 impl<'g> Iterator for ArtEdges<'g> {
@@ -221,14 +263,18 @@ impl<'g> Iterator for ArtEdges<'g> {
                     return Some((b, n));
                 }
             },
-            Edges::Bucket { b, at, from } => {
-                // The smallest next byte at or past `from` among the mask's terms.
-                let unit = slots_of(at.mask)
-                    .filter_map(|i| at.bucket_byte(*b, i))
-                    .filter(|&u| u16::from(u) >= *from)
-                    .min()?;
-                *from = u16::from(unit) + 1;
-                Some((unit, at.bucket_step(*b, unit)?))
+            Edges::Bucket(e) => {
+                let i = e.next;
+                (i < e.len).then(|| {
+                    e.next += 1;
+                    let n = ArtNode {
+                        depth: e.at.depth + 1,
+                        offset: e.at.offset + 1,
+                        mask: e.masks[i],
+                        ..e.at
+                    };
+                    (e.units[i], n)
+                })
             }
         }
     }

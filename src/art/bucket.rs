@@ -374,16 +374,18 @@ impl<'g> BucketRef<'g> {
         if off < plen {
             return Some(self.head.prefix[off]);
         }
-        let word = self.slots()[i].word();
+        self.rest_byte(self.slots()[i].word(), off - plen, start + off, guard)
+    }
+
+    /// Byte `k` past the prefix of the term in a slot holding `word`; in a heap leaf's key
+    /// that byte sits at `key_at`. Read straight from an inline word: node walks call this for
+    /// every slot they pass.
+    #[inline]
+    fn rest_byte(self, word: usize, k: usize, key_at: usize, guard: &'g Guard) -> Option<u8> {
         if is_inline(word) {
-            // Read straight from the word (fuzzy walks call this for every slot they pass).
-            let k = off - plen;
             (k < (word >> 3) & 7).then_some((word >> (8 * (k + 1))) as u8)
         } else {
-            self.leaf(Entry::ptr(word), guard)
-                .key
-                .get(start + off)
-                .copied()
+            self.leaf(Entry::ptr(word), guard).key.get(key_at).copied()
         }
     }
 
@@ -415,16 +417,7 @@ impl<'g> BucketRef<'g> {
         while m != 0 {
             let i = m.trailing_zeros() as usize;
             m &= m - 1;
-            let word = slots[i].word();
-            let byte = if is_inline(word) {
-                (k < (word >> 3) & 7).then_some((word >> (8 * (k + 1))) as u8)
-            } else {
-                self.leaf(Entry::ptr(word), guard)
-                    .key
-                    .get(start + off)
-                    .copied()
-            };
-            if byte == unit {
+            if self.rest_byte(slots[i].word(), k, start + off, guard) == unit {
                 out |= 1 << i;
             }
         }

@@ -1040,16 +1040,24 @@ mod tests {
         check_shape(&art);
     }
 
+    /// The kind of a node, leaf or bucket, for tests that pin which one a change builds.
+    fn kind_of(r: Option<Ref<'_>>) -> &'static str {
+        match r {
+            Some(Ref::Bucket(_)) => "bucket",
+            Some(Ref::Leaf(_) | Ref::Inline(_)) => "leaf",
+            Some(Ref::N2(_)) => "Node2",
+            Some(Ref::N4(_)) => "Node4",
+            Some(Ref::N16(_)) => "Node16",
+            Some(Ref::N48(_) | Ref::N256(_)) => "Node48 or Node256",
+            None => "nothing",
+        }
+    }
+
     /// The kind of the root.
     fn root_kind(art: &Art) -> &'static str {
         let guard = epoch::pin();
         // SAFETY: the root word of this trie, under `guard`; no writer runs.
-        match unsafe { deref(Entry::ptr(art.root.load(Ordering::Acquire)), &guard) } {
-            Some(Ref::Bucket(_)) => "bucket",
-            Some(Ref::Leaf(_)) => "leaf",
-            Some(_) => "inner node",
-            None => "nothing",
-        }
+        kind_of(unsafe { deref(Entry::ptr(art.root.load(Ordering::Acquire)), &guard) })
     }
 
     /// Pins heap leaves inside buckets. Terms whose bytes past the bucket's prefix pass seven
@@ -1105,8 +1113,8 @@ mod tests {
     }
 
     /// Pins the rule for flat buckets: from `FLAT_MIN` terms on, terms that all differ in their
-    /// first byte past the prefix make an inner node, while as many that share first bytes
-    /// stay a bucket.
+    /// first byte past the prefix make an inner node (a Node16 for eight), while as many that
+    /// share first bytes stay a bucket.
     #[test]
     fn terms_that_all_differ_at_once_make_an_inner_node_not_a_bucket() {
         let flat = Art::new();
@@ -1117,7 +1125,7 @@ mod tests {
             let expected = match i {
                 0 => "leaf",
                 i if i + 1 < FLAT_MIN as u8 => "bucket",
-                _ => "inner node",
+                _ => "Node16",
             };
             assert_eq!(root_kind(&flat), expected, "flat, {} terms", i + 1);
             assert_eq!(root_kind(&deep), if i == 0 { "leaf" } else { "bucket" });
@@ -1130,13 +1138,7 @@ mod tests {
         // SAFETY: words loaded from slots of this trie under `guard`; no writer runs.
         let root = unsafe { deref(Entry::ptr(art.root.load(Ordering::Acquire)), &guard) };
         // SAFETY: as above.
-        match unsafe { deref(root.expect("a root").child(b), &guard) } {
-            Some(Ref::N2(_)) => "Node2",
-            Some(Ref::N4(_)) => "Node4",
-            Some(Ref::N16(_)) => "Node16",
-            Some(_) => "another kind",
-            None => "nothing",
-        }
+        kind_of(unsafe { deref(root.expect("a root").child(b), &guard) })
     }
 
     /// Pins the Node2 kind: two entries (two children, or a child and the term ending at the

@@ -13,7 +13,9 @@
 //!
 //! Layout (`#[repr(C)]`): a 24-byte [`Head`] (prefix length, capacity class, term count, then
 //! up to [`PREFIX_MAX`] prefix bytes), then the slots. The prefix is bytes all the terms have
-//! right after the slot, so the terms' own bytes start past it. A slot holds:
+//! right after the slot (their longest common run, up to 21 bytes, when the bucket is built
+//! from a list of terms; a removal may leave it shorter than that), so the terms' own bytes
+//! start past it. A slot holds:
 //! - an inline leaf (the term's bytes past the prefix, at most seven) and its value; or
 //! - when those bytes are longer, a pointer to a heap leaf (the whole term and its value); the
 //!   slot's value word then holds the first eight of those bytes, a filter a get checks before
@@ -29,7 +31,9 @@
 //! the value of its term (stored in place: any value a reader pairs with the term is that
 //! term's). A full bucket is copied into the next size class, or burst into an inner node
 //! over smaller buckets at [`BUCKET_MAX`]; a removal copies the other slots into a new
-//! bucket. The old one is retired through the epoch collector. Ordered scans sort a bucket's
+//! bucket. The old one is retired through the epoch collector. Terms that all differ in their
+//! first byte past the prefix make an inner node instead from eight on (`FLAT_MIN` in
+//! `mod.rs`): such a bucket saves no node visit. Ordered scans sort a bucket's
 //! terms as they meet it; node walks track the slots that match the bytes read so far as a
 //! bit set, which needs no order.
 

@@ -117,12 +117,17 @@ impl<'g> ArtNode<'g> {
     /// The position one byte further, in bucket `b`.
     fn bucket_step(&self, b: BucketRef<'g>, unit: u8) -> Option<Self> {
         let mask = self.bucket_next(b, Some(unit));
-        (mask != 0).then_some(ArtNode {
+        (mask != 0).then(|| self.bucket_child(mask))
+    }
+
+    /// The position one byte further in this bucket, at the slots of `mask`.
+    fn bucket_child(&self, mask: u32) -> Self {
+        ArtNode {
             depth: self.depth + 1,
             offset: self.offset + 1,
             mask,
             ..*self
-        })
+        }
     }
 }
 
@@ -181,15 +186,9 @@ impl<'g> Node for ArtNode<'g> {
             let e = self.bucket_edges(b);
             // Deep in a bucket most positions have one way on: no list to allocate.
             return ArtEdges(match e.len {
-                0 | 1 => Edges::One((e.len == 1).then(|| {
-                    let n = ArtNode {
-                        depth: self.depth + 1,
-                        offset: self.offset + 1,
-                        mask: e.masks[0],
-                        ..*self
-                    };
-                    (e.units[0], n)
-                })),
+                0 | 1 => {
+                    Edges::One((e.len == 1).then(|| (e.units[0], self.bucket_child(e.masks[0]))))
+                }
                 _ => Edges::Bucket(Box::new(e)),
             });
         }
@@ -267,13 +266,7 @@ impl<'g> Iterator for ArtEdges<'g> {
                 let i = e.next;
                 (i < e.len).then(|| {
                     e.next += 1;
-                    let n = ArtNode {
-                        depth: e.at.depth + 1,
-                        offset: e.at.offset + 1,
-                        mask: e.masks[i],
-                        ..e.at
-                    };
-                    (e.units[i], n)
+                    (e.units[i], e.at.bucket_child(e.masks[i]))
                 })
             }
         }

@@ -876,6 +876,13 @@ mod tests {
         }
     }
 
+    /// Checks that none of `keys` is found.
+    fn assert_absent(art: &Art, keys: &[&[u8]]) {
+        for miss in keys {
+            assert_eq!(art.get(miss), None, "key {miss:?}");
+        }
+    }
+
     /// Checks the trie against `model`: shape, length, every get and a full scan.
     fn check_against(art: &Art, model: &BTreeMap<Vec<u8>, u64>) {
         check_shape(art);
@@ -995,17 +1002,18 @@ mod tests {
         for (k, v) in &model {
             assert_eq!(art.get(k), Some(*v), "key {k:?}");
         }
-        for miss in [
-            &b"azz"[..],
-            b"az",
-            b"azy\x05",
-            b"azzz\x00",
-            b"cy",
-            b"cz\x06",
-            b"cyy",
-        ] {
-            assert_eq!(art.get(miss), None, "key {miss:?}");
-        }
+        assert_absent(
+            &art,
+            &[
+                b"azz",
+                b"az",
+                b"azy\x05",
+                b"azzz\x00",
+                b"cy",
+                b"cz\x06",
+                b"cyy",
+            ],
+        );
     }
 
     /// Pins the Node256 live count that lets a removal skip listing 256 slots: random
@@ -1082,16 +1090,17 @@ mod tests {
             assert_eq!(root_kind(&art), expected, "after {} terms", i + 1);
             check_against(&art, &model);
         }
-        for miss in [
-            &b"k12345678-"[..],
-            b"k12345678-20",
-            b"k12345678",
-            b"k1234567",
-            b"k",
-            b"k10",
-        ] {
-            assert_eq!(art.get(miss), None, "key {miss:?}");
-        }
+        assert_absent(
+            &art,
+            &[
+                b"k12345678-",
+                b"k12345678-20",
+                b"k12345678",
+                b"k1234567",
+                b"k",
+                b"k10",
+            ],
+        );
         {
             let guard = epoch::pin();
             // SAFETY: the root word of this trie, under `guard`; no writer runs.
